@@ -1,0 +1,34 @@
+// Composes every feature into one Elysia app; exported for tests, started by the CLI.
+import { Elysia } from 'elysia'
+import { createRateLimiter } from './auth/rate-limit'
+import { authRoutes } from './auth'
+import { createAccessSigner } from './auth/tokens'
+import type { Config } from './config'
+import type { AppContext } from './context'
+import type { Db } from './db/client'
+import { healthRoutes } from './health'
+import { httpCore } from './http/core'
+import { integrationsRoutes } from './integrations'
+import type { Logger } from './log'
+import { sitesRoutes } from './sites'
+import { VERSION } from './version'
+
+export function createContext(db: Db, config: Config, log: Logger): AppContext {
+  return {
+    db,
+    config,
+    log,
+    signer: createAccessSigner(config.secret),
+    loginLimiter: createRateLimiter(),
+    startedAt: Date.now(),
+    version: VERSION,
+  }
+}
+
+export function createApp(ctx: AppContext) {
+  return new Elysia()
+    .use(httpCore(ctx.log))
+    .group('/api/v1', (api) => api.use(healthRoutes(ctx)).use(authRoutes(ctx)).use(sitesRoutes(ctx)).use(integrationsRoutes(ctx)))
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,36 @@
+// Opens the SQLite database with the pragmas every connection needs, and applies migrations.
+import { Database } from 'bun:sqlite'
+import { createHash } from 'node:crypto'
+import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
+import * as schema from './schema'
+import { migrationJournal, migrationSql } from './migrations.generated'
+
+export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database }
+
+/** Opens (creating if needed) the database file and returns a Drizzle handle. */
+export function openDb(file: string): Db {
+  const sqlite = new Database(file, { create: true, strict: true })
+  // WAL lets readers run beside the one writer; busy_timeout makes a second
+  // process (e.g. `igny8 cron run-now` beside the server) wait instead of failing.
+  sqlite.exec('PRAGMA journal_mode = WAL')
+  sqlite.exec('PRAGMA busy_timeout = 5000')
+  sqlite.exec('PRAGMA foreign_keys = ON')
+  sqlite.exec('PRAGMA synchronous = NORMAL')
+  return drizzle({ client: sqlite, schema }) as Db
+}
+
+/** Applies the migrations embedded at build time, exactly as Drizzle's migrate() would from drizzle/. */
+export function migrateDb(db: Db): void {
+  const migrations = migrationJournal.entries.map((entry) => {
+    const query = migrationSql[entry.tag]
+    if (query === undefined) throw new Error(`migration ${entry.tag} is not embedded`)
+    return {
+      sql: query.split('--> statement-breakpoint'),
+      bps: entry.breakpoints,
+      folderMillis: entry.when,
+      hash: createHash('sha256').update(query).digest('hex'),
+    }
+  })
+  // Same call drizzle-orm/bun-sqlite/migrator makes after reading the folder.
+  ;(db as any).dialect.migrate(migrations, (db as any).session, {})
+}

@@ -1,0 +1,5 @@
+// The one source of truth for table shapes; drizzle-kit generates migrations from it.
+export * from './users'
+export * from './sites'
+export * from './content'
+export * from './sync-events'

@@ -1,0 +1,26 @@
+// GET /health: liveness plus a real database read.
+import { Elysia } from 'elysia'
+import { sql } from 'drizzle-orm'
+import type { AppContext } from '../context'
+
+export function healthRoutes(ctx: AppContext) {
+  return new Elysia().get('/health', ({ set }) => {
+    let db: 'ok' | 'error' = 'ok'
+    try {
+      ctx.db.get(sql`select count(*) from users`)
+    } catch {
+      db = 'error'
+    }
+    const data = {
+      status: db === 'ok' ? 'ok' : 'degraded',
+      version: ctx.version,
+      db,
+      uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000),
+    }
+    if (db === 'error') {
+      set.status = 503
+      return { success: false, error: 'The database cannot be read.', code: 'db_unavailable', data }
+    }
+    return { success: true, data }
+  })
+}

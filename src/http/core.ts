@@ -1,0 +1,55 @@
+// Cross-cutting HTTP behaviour: request ids, access logs, JSON bodies, security headers, the error envelope.
+import { Elysia } from 'elysia'
+import type { Logger } from '../log'
+import { bodyLimitFor, readJsonBody } from './body'
+import { toErrorResponse } from './errors'
+
+type RequestMeta = { id: string; start: number }
+const meta = new WeakMap<Request, RequestMeta>()
+
+export const requestIdOf = (request: Request): string => meta.get(request)?.id ?? '-'
+
+export const securityHeaders: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+}
+
+/** The plugin every route sits under; its hooks are global so sibling feature modules get them too. */
+export function httpCore(log: Logger) {
+  return new Elysia({ name: 'http-core' })
+    .onRequest(({ request, set }) => {
+      const incoming = request.headers.get('x-request-id')
+      // Accept a proxy's id only if it is short and plain, so it cannot forge log lines.
+      const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID()
+      meta.set(request, { id, start: performance.now() })
+      set.headers['x-request-id'] = id
+      Object.assign(set.headers, securityHeaders)
+    })
+    .onParse({ as: 'global' }, async ({ request, path }) => {
+      if (!path.startsWith('/api/')) return // admin forms use Elysia's own urlencoded parser
+      return readJsonBody(request, bodyLimitFor(path))
+    })
+    .onError({ as: 'global' }, ({ code, error, request, set }) => {
+      const id = requestIdOf(request)
+      const { status, body, headers } = toErrorResponse(code, error, log, id)
+      set.status = status
+      if (headers) Object.assign(set.headers, headers)
+      set.headers['x-request-id'] = id
+      Object.assign(set.headers, securityHeaders)
+      set.headers['content-type'] = 'application/json; charset=utf-8'
+      return body
+    })
+    .onAfterResponse({ as: 'global' }, ({ request, set, path }) => {
+      const m = meta.get(request)
+      log.info('request', {
+        request_id: m?.id,
+        method: request.method,
+        path,
+        status: typeof set.status === 'number' ? set.status : 200,
+        ms: m ? Math.round((performance.now() - m.start) * 10) / 10 : undefined,
+      })
+    })
+}

@@ -1,0 +1,31 @@
+// The contract's success and list envelopes, and page-number pagination.
+import { z } from 'zod'
+
+export const ok = <T>(data: T) => ({ success: true as const, data })
+
+export const pageQuery = {
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(200).default(50),
+}
+export type Page = { page: number; page_size: number }
+
+export const offsetOf = (p: Page) => (p.page - 1) * p.page_size
+
+/** DRF-style list envelope; next/previous keep every other query parameter. */
+export function listEnvelope<T>(requestUrl: string, baseUrl: string | undefined, p: Page, count: number, results: T[]) {
+  const url = new URL(requestUrl)
+  const base = baseUrl ? new URL(baseUrl.replace(/\/+$/, '') + url.pathname + url.search) : url
+  const link = (page: number) => {
+    const u = new URL(base)
+    u.searchParams.set('page', String(page))
+    u.searchParams.set('page_size', String(p.page_size))
+    return u.toString()
+  }
+  return {
+    success: true as const,
+    count,
+    next: offsetOf(p) + results.length < count ? link(p.page + 1) : null,
+    previous: p.page > 1 ? link(Math.min(p.page - 1, Math.max(1, Math.ceil(count / p.page_size)))) : null,
+    results,
+  }
+}

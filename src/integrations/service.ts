@@ -1,0 +1,102 @@
+// Integrations the caller may see, and their CRUD.
+import { and, count as sqlCount, eq, type SQL } from 'drizzle-orm'
+import { requireUser, type Caller } from '../auth/caller'
+import type { Db } from '../db/client'
+import { integrations, sites, type Integration, type Site } from '../db/schema'
+import { offsetOf, type Page } from '../http/envelope'
+import { Conflict, NotFound } from '../http/errors'
+import { getVisibleSite, visibleSites } from '../sites/service'
+import { parseConfig } from './config'
+
+export const serializeIntegration = (i: Integration) => ({
+  id: i.id,
+  site: i.siteId,
+  platform: i.platform,
+  is_active: i.isActive,
+  config_json: parseConfig(i.configJson),
+  created_at: i.createdAt,
+  updated_at: i.updatedAt,
+})
+
+/** One integration whose site the caller may see, with that site; else 404. */
+export function getVisibleIntegration(db: Db, caller: Caller, id: number): { integration: Integration; site: Site } {
+  const row = db
+    .select({ integration: integrations, site: sites })
+    .from(integrations)
+    .innerJoin(sites, eq(sites.id, integrations.siteId))
+    .where(and(eq(integrations.id, id), visibleSites(caller)))
+    .get()
+  if (!row) throw new NotFound('Integration')
+  return row
+}
+
+export function listIntegrations(db: Db, caller: Caller, q: Page & { site?: number; platform?: string }) {
+  const conditions: (SQL | undefined)[] = [visibleSites(caller)]
+  if (q.site !== undefined) conditions.push(eq(integrations.siteId, q.site))
+  if (q.platform !== undefined) conditions.push(eq(integrations.platform, q.platform))
+  const where = and(...conditions)
+  const count = db.select({ n: sqlCount() }).from(integrations).innerJoin(sites, eq(sites.id, integrations.siteId)).where(where).get()!.n
+  const rows = db
+    .select({ integration: integrations })
+    .from(integrations)
+    .innerJoin(sites, eq(sites.id, integrations.siteId))
+    .where(where)
+    .orderBy(integrations.id)
+    .limit(q.page_size)
+    .offset(offsetOf(q))
+    .all()
+  return { count, results: rows.map((r) => serializeIntegration(r.integration)) }
+}
+
+export function createIntegration(
+  db: Db,
+  caller: Caller,
+  input: { site: number; platform: string; is_active: boolean; config_json: Record<string, unknown> },
+) {
+  requireUser(caller)
+  getVisibleSite(db, caller, input.site)
+  return db.transaction((tx) => {
+    const existing = tx
+      .select({ id: integrations.id })
+      .from(integrations)
+      .where(and(eq(integrations.siteId, input.site), eq(integrations.platform, input.platform)))
+      .get()
+    if (existing) throw new Conflict(`This site already has a ${input.platform} integration (id ${existing.id}).`, 'integration_exists')
+    return tx
+      .insert(integrations)
+      .values({ siteId: input.site, platform: input.platform, isActive: input.is_active, configJson: JSON.stringify(input.config_json) })
+      .returning()
+      .get()
+  })
+}
+
+/** Updates is_active and/or merges config_json's top-level keys (a null value removes that key). */
+export function updateIntegration(
+  db: Db,
+  caller: Caller,
+  id: number,
+  input: { is_active?: boolean; config_json?: Record<string, unknown> },
+) {
+  requireUser(caller)
+  getVisibleIntegration(db, caller, id)
+  return db.transaction((tx) => {
+    const current = tx.select().from(integrations).where(eq(integrations.id, id)).get()!
+    const config: Record<string, unknown> = parseConfig(current.configJson)
+    for (const [k, v] of Object.entries(input.config_json ?? {})) {
+      if (v === null) delete config[k]
+      else config[k] = v
+    }
+    return tx
+      .update(integrations)
+      .set({ isActive: input.is_active ?? current.isActive, configJson: JSON.stringify(config), updatedAt: new Date().toISOString() })
+      .where(eq(integrations.id, id))
+      .returning()
+      .get()
+  })
+}
+
+export function deleteIntegration(db: Db, caller: Caller, id: number): void {
+  requireUser(caller)
+  getVisibleIntegration(db, caller, id)
+  db.delete(integrations).where(eq(integrations.id, id)).run()
+}

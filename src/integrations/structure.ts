@@ -1,0 +1,114 @@
+// The plugin's structure push, the content-types read, and admin overrides of enabled/fetch_limit.
+import { eq } from 'drizzle-orm'
+import { requireUser, type Caller } from '../auth/caller'
+import type { Db } from '../db/client'
+import { integrations, typeCounters } from '../db/schema'
+import { Forbidden, Invalid } from '../http/errors'
+import { applyStructurePush, effectiveTypes, isStale, parseConfig, TYPE_KINDS, type IntegrationConfig, type Override } from './config'
+import type { ContentTypeOverridesPatch, StructurePush } from './model'
+import { getVisibleIntegration } from './service'
+
+/** Stores a structure push in config_json in one read-modify-write transaction. */
+export function pushStructure(db: Db, caller: Caller, id: number, push: StructurePush) {
+  const { integration, site } = getVisibleIntegration(db, caller, id)
+  if (!site.isActive || !integration.isActive) throw new Forbidden('Only active sites can push structure.', 'inactive')
+  const now = new Date().toISOString()
+  const config = db.transaction(
+    (tx) => {
+      const current = tx.select({ configJson: integrations.configJson }).from(integrations).where(eq(integrations.id, id)).get()!
+      const next = applyStructurePush(parseConfig(current.configJson), push, now)
+      tx.update(integrations)
+        .set({ configJson: JSON.stringify(next), updatedAt: now })
+        .where(eq(integrations.id, id))
+        .run()
+      return next
+    },
+    { behavior: 'immediate' },
+  )
+  const ct = config.content_types!
+  return {
+    message: 'Site structure updated successfully',
+    post_types_count: Object.keys(ct.post_types ?? {}).length,
+    taxonomies_count: Object.keys(ct.taxonomies ?? {}).length,
+    last_structure_fetch: ct.last_structure_fetch!,
+  }
+}
+
+/** Structure with admin overrides applied and synced counts from the kept counters (one indexed read, whatever the volume). */
+export function readContentTypes(db: Db, integrationId: number, config: IntegrationConfig, now = Date.now()) {
+  const counters = db
+    .select({ kind: typeCounters.kind, slug: typeCounters.slug, n: typeCounters.syncedCount })
+    .from(typeCounters)
+    .where(eq(typeCounters.integrationId, integrationId))
+    .all()
+  const synced = new Map(counters.map((c) => [`${c.kind}:${c.slug}`, c.n]))
+  const section = (kind: (typeof TYPE_KINDS)[number], counterKind: 'post_type' | 'taxonomy') =>
+    Object.fromEntries(
+      Object.entries(effectiveTypes(config, kind)).map(([slug, e]) => [
+        slug,
+        {
+          label: e.label,
+          count: e.count,
+          synced_count: synced.get(`${counterKind}:${slug}`) ?? 0,
+          enabled: e.enabled,
+          fetch_limit: e.fetch_limit,
+          overridden: e.overridden,
+        },
+      ]),
+    )
+  return {
+    post_types: section('post_types', 'post_type'),
+    taxonomies: section('taxonomies', 'taxonomy'),
+    last_structure_fetch: config.content_types?.last_structure_fetch ?? null,
+    plugin_connection_enabled: config.plugin_connection_enabled ?? true,
+    two_way_sync_enabled: config.two_way_sync_enabled ?? true,
+    stale: isStale(config, now),
+    site_url: config.content_types?.site_url ?? null,
+    wordpress_version: config.content_types?.wordpress_version ?? null,
+  }
+}
+
+export function getContentTypes(db: Db, caller: Caller, id: number) {
+  const { integration } = getVisibleIntegration(db, caller, id)
+  return readContentTypes(db, id, parseConfig(integration.configJson))
+}
+
+/** Applies admin overrides; a slug the last structure lacks is a 400 naming its path. Users only. */
+export function patchContentTypes(db: Db, caller: Caller, id: number, patch: ContentTypeOverridesPatch) {
+  requireUser(caller)
+  getVisibleIntegration(db, caller, id)
+  const config = db.transaction(
+    (tx) => {
+      const current = parseConfig(tx.select({ c: integrations.configJson }).from(integrations).where(eq(integrations.id, id)).get()!.c)
+      const overrides = {
+        post_types: { ...current.content_type_overrides?.post_types },
+        taxonomies: { ...current.content_type_overrides?.taxonomies },
+      }
+      const errors: Record<string, string[]> = {}
+      for (const kind of TYPE_KINDS) {
+        for (const [slug, change] of Object.entries(patch[kind] ?? {})) {
+          if (!current.content_types?.[kind]?.[slug]) {
+            errors[`${kind}.${slug}`] = ['The last structure pushed for this site has no such type.']
+            continue
+          }
+          const next: Override = { ...overrides[kind][slug] }
+          for (const field of ['enabled', 'fetch_limit'] as const) {
+            if (change[field] === null) delete next[field]
+            else if (change[field] !== undefined) (next as Record<string, unknown>)[field] = change[field]
+          }
+          if (Object.keys(next).length) overrides[kind][slug] = next
+          else delete overrides[kind][slug]
+        }
+      }
+      if (Object.keys(errors).length) throw new Invalid(`Unknown content type: ${Object.keys(errors)[0]}.`, errors)
+      const next = { ...current, content_type_overrides: overrides }
+      tx.update(integrations)
+        .set({ configJson: JSON.stringify(next), updatedAt: new Date().toISOString() })
+        .where(eq(integrations.id, id))
+        .run()
+      return next
+    },
+    { behavior: 'immediate' },
+  )
+  return readContentTypes(db, id, config)
+}

@@ -1,0 +1,48 @@
+// `igny8 serve`: open and migrate the database, listen, run the daily job, shut down cleanly on SIGTERM.
+import { createApp, createContext } from './app'
+import { dbFile, ensureDataDir, type Config } from './config'
+import { migrateDb, openDb } from './db/client'
+import { transportBodyLimit } from './http/body'
+import { createLogger } from './log'
+
+export async function serve(config: Config): Promise<number> {
+  const log = createLogger(config.logLevel)
+  ensureDataDir(config.dataDir)
+  const db = openDb(dbFile(config))
+  migrateDb(db)
+  const ctx = createContext(db, config, log)
+  const app = createApp(ctx)
+  try {
+    app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: transportBodyLimit })
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    db.$client.close()
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use'
+        : code === 'EACCES'
+          ? 'needs more privileges'
+          : `cannot be opened (${code ?? (e as Error).message})`
+    process.stderr.write(`igny8: port ${config.port} on ${config.host} ${why}\n`)
+    return 2
+  }
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${app.server!.port}`
+  log.info('listening', { url, data_dir: config.dataDir, version: ctx.version })
+
+  return new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = async (signal: string) => {
+      if (stopping) return
+      stopping = true
+      log.info('shutting down', { signal })
+      // Finish in-flight requests, then close the database so the WAL is checkpointed.
+      await app.stop(false)
+      db.$client.exec('PRAGMA optimize')
+      db.$client.close()
+      log.info('stopped')
+      resolve(0)
+    }
+    process.once('SIGTERM', () => void stop('SIGTERM'))
+    process.once('SIGINT', () => void stop('SIGINT'))
+  })
+}
