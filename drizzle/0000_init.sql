@@ -1,3 +1,14 @@
+CREATE TABLE `admin_sessions` (
+	`id_hash` text PRIMARY KEY NOT NULL,
+	`user_id` integer NOT NULL,
+	`csrf_token` text NOT NULL,
+	`expires_at` integer NOT NULL,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `admin_sessions_user_idx` ON `admin_sessions` (`user_id`);--> statement-breakpoint
+CREATE INDEX `admin_sessions_expires_idx` ON `admin_sessions` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `refresh_tokens` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`user_id` integer NOT NULL,
@@ -99,6 +110,7 @@ CREATE TABLE `content_taxonomy` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `content_taxonomy_integration_tax_external_uq` ON `content_taxonomy` (`integration_id`,`taxonomy`,`external_id`);--> statement-breakpoint
+CREATE INDEX `content_taxonomy_parent_idx` ON `content_taxonomy` (`integration_id`,`taxonomy`,`parent_external_id`);--> statement-breakpoint
 CREATE TABLE `content_term_links` (
 	`content_id` integer NOT NULL,
 	`taxonomy` text NOT NULL,
@@ -107,6 +119,7 @@ CREATE TABLE `content_term_links` (
 	FOREIGN KEY (`content_id`) REFERENCES `content`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+CREATE INDEX `content_term_links_term_idx` ON `content_term_links` (`taxonomy`,`term_external_id`);--> statement-breakpoint
 CREATE TABLE `type_counters` (
 	`integration_id` integer NOT NULL,
 	`kind` text NOT NULL,
@@ -131,4 +144,19 @@ CREATE TABLE `sync_events` (
 );
 --> statement-breakpoint
 CREATE INDEX `sync_events_integration_idx` ON `sync_events` (`integration_id`,`id`);--> statement-breakpoint
-CREATE INDEX `sync_events_started_idx` ON `sync_events` (`started_at`);
+CREATE INDEX `sync_events_started_idx` ON `sync_events` (`started_at`);--> statement-breakpoint
+CREATE TABLE `app_state` (
+	`key` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `pull_credentials` (
+	`integration_id` integer PRIMARY KEY NOT NULL,
+	`wp_url` text NOT NULL,
+	`username` text NOT NULL,
+	`app_password_enc` text NOT NULL,
+	`include_content` integer DEFAULT false NOT NULL,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	FOREIGN KEY (`integration_id`) REFERENCES `integrations`(`id`) ON UPDATE no action ON DELETE cascade
+);

@@ -1,5 +1,6 @@
 // Composes every feature into one Elysia app; exported for tests, started by the CLI.
 import { Elysia } from 'elysia'
+import { adminRoutes } from './admin'
 import { createRateLimiter } from './auth/rate-limit'
 import { authRoutes } from './auth'
 import { createAccessSigner } from './auth/tokens'
@@ -10,6 +11,7 @@ import { healthRoutes } from './health'
 import { httpCore } from './http/core'
 import { integrationsRoutes } from './integrations'
 import type { Logger } from './log'
+import { openapiRoutes } from './openapi'
 import { sitesRoutes } from './sites'
 import { VERSION } from './version'
 
@@ -28,6 +30,8 @@ export function createContext(db: Db, config: Config, log: Logger): AppContext {
 export function createApp(ctx: AppContext) {
   return new Elysia()
     .use(httpCore(ctx.log))
+    .use(openapiRoutes())
+    .use(adminRoutes(ctx))
     .group('/api/v1', (api) => api.use(healthRoutes(ctx)).use(authRoutes(ctx)).use(sitesRoutes(ctx)).use(integrationsRoutes(ctx)))
 }
 

@@ -10,6 +10,7 @@ Usage:
   igny8 user create --email E --password P [--name N] [--admin] [--data-dir D]
   igny8 cron run-now [--data-dir D]
   igny8 backup FILE [--data-dir D]
+  igny8 health [--host H] [--port P]      ask a running server for /api/v1/health/
   igny8 --help | --version
 
 Options (each also as an environment variable):
@@ -57,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'serve') return (await import('./serve')).serve(config)
     if (command === 'user create') return (await import('./commands/user-create')).userCreate(config, values)
+    if (command === 'health') return (await import('./commands/health')).health(config)
     if (command === 'cron run-now') return (await import('./commands/cron-run-now')).cronRunNow(config)
     if (positionals[0] === 'backup' && positionals.length === 2) return (await import('./commands/backup')).backup(config, positionals[1]!)
   } catch (e) {

@@ -1,5 +1,6 @@
 // /auth routes: login, refresh, logout, me.
 import { Elysia } from 'elysia'
+import { jsonBody } from '../http/body'
 import type { AppContext } from '../context'
 import { ok } from '../http/envelope'
 import { describeCaller } from './me'
@@ -17,16 +18,16 @@ export function authRoutes(ctx: AppContext) {
         const user = await authenticate(db, loginLimiter, clientIp(ctx, request, server), body.email, body.password)
         return ok(await issueTokens(db, signer, config, user))
       },
-      { body: loginBody },
+      { ...jsonBody(loginBody) },
     )
-    .post('/refresh', async ({ body }) => ok(await rotateRefresh(db, signer, config, body.refresh)), { body: refreshBody })
+    .post('/refresh', async ({ body }) => ok(await rotateRefresh(db, signer, config, body.refresh)), { ...jsonBody(refreshBody) })
     .post(
       '/logout',
       ({ body }) => {
         revokeRefresh(db, body.refresh)
         return ok({})
       },
-      { body: refreshBody },
+      { ...jsonBody(refreshBody) },
     )
     .get('/me', ({ caller }) => ok(describeCaller(db, caller)), { auth: true })
 }

@@ -1,6 +1,6 @@
 // Login, refresh-token rotation with reuse detection, logout.
 import { and, eq, isNull, lt, or, isNotNull } from 'drizzle-orm'
-import type { Db } from '../db/client'
+import { changesOf, type Db } from '../db/client'
 import { refreshTokens, users, type User } from '../db/schema'
 import { TooManyRequests, Unauthorized } from '../http/errors'
 import { verifyAgainstDummy, verifyPassword } from './passwords'
@@ -28,7 +28,7 @@ export async function authenticate(db: Db, limiter: RateLimiter, clientIp: strin
 }
 
 /** Issues an access token and a refresh token (in `familyId`, or a new family). */
-export async function issueTokens(db: Db, signer: AccessSigner, settings: TokenSettings, user: User, familyId = crypto.randomUUID()) {
+export async function issueTokens(db: Db, signer: AccessSigner, settings: TokenSettings, user: User, familyId: string = crypto.randomUUID()) {
   const now = Date.now()
   const accessExp = Math.floor(now / 1000) + settings.accessTtlSeconds
   const refreshExp = now + settings.refreshTtlSeconds * 1000
@@ -92,8 +92,10 @@ export function revokeAllRefreshFor(db: Db, userId: number): void {
 /** Housekeeping: removes expired tokens and those revoked or rotated more than a day ago (kept that long for reuse detection). */
 export function pruneRefreshTokens(db: Db, now = Date.now()): number {
   const dayAgo = now - 24 * 3600_000
-  return db
-    .delete(refreshTokens)
-    .where(or(lt(refreshTokens.expiresAt, now), and(isNotNull(refreshTokens.revokedAt), lt(refreshTokens.revokedAt, dayAgo))))
-    .run().changes
+  return changesOf(
+    db
+      .delete(refreshTokens)
+      .where(or(lt(refreshTokens.expiresAt, now), and(isNotNull(refreshTokens.revokedAt), lt(refreshTokens.revokedAt, dayAgo))))
+      .run(),
+  )
 }

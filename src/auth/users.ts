@@ -1,6 +1,6 @@
 // User accounts: creation (CLI, setup page, admin), lookup and password changes.
 import { eq } from 'drizzle-orm'
-import type { Db } from '../db/client'
+import { countRows, type Db } from '../db/client'
 import { users, type User } from '../db/schema'
 import { Conflict } from '../http/errors'
 import { hashPassword } from './passwords'
@@ -21,6 +21,6 @@ export async function createUser(db: Db, input: NewUser): Promise<User> {
     .get()
 }
 
-export const countUsers = (db: Db): number => db.$count(users)
+export const countUsers = (db: Db): number => countRows(db, users)
 
 export const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name })

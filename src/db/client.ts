@@ -1,7 +1,9 @@
 // Opens the SQLite database with the pragmas every connection needs, and applies migrations.
 import { Database } from 'bun:sqlite'
 import { createHash } from 'node:crypto'
+import { count, type SQL } from 'drizzle-orm'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
 import { migrationJournal, migrationSql } from './migrations.generated'
 
@@ -33,4 +35,12 @@ export function migrateDb(db: Db): void {
   })
   // Same call drizzle-orm/bun-sqlite/migrator makes after reading the folder.
   ;(db as any).dialect.migrate(migrations, (db as any).session, {})
+}
+
+/** Rows changed by a run(); bun:sqlite returns them though Drizzle's type says void. */
+export const changesOf = (result: unknown): number => (result as { changes: number }).changes
+
+/** SELECT count(*) for a table and optional condition, as a plain number. */
+export function countRows(db: Db, table: SQLiteTable, where?: SQL): number {
+  return db.select({ n: count() }).from(table).where(where).get()!.n
 }

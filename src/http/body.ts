@@ -39,3 +39,9 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
     throw new MalformedJson()
   }
 }
+
+/**
+ * Route options for a JSON body: the zod schema validates it, and `parse: 'json'` tells the OpenAPI
+ * generator the media type (the global parse hook above is what actually reads the body).
+ */
+export const jsonBody = <S>(schema: S) => ({ body: schema, parse: 'json' as const })

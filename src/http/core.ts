@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import type { Logger } from '../log'
 import { bodyLimitFor, readJsonBody } from './body'
+import { renderErrorPage } from '../admin/error-page'
 import { toErrorResponse } from './errors'
 
 type RequestMeta = { id: string; start: number }
@@ -39,6 +40,7 @@ export function httpCore(log: Logger) {
       if (headers) Object.assign(set.headers, headers)
       set.headers['x-request-id'] = id
       Object.assign(set.headers, securityHeaders)
+      if (!new URL(request.url).pathname.startsWith('/api/')) return renderErrorPage(status, body, set.headers as Record<string, string>)
       set.headers['content-type'] = 'application/json; charset=utf-8'
       return body
     })

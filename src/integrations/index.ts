@@ -1,5 +1,6 @@
 // /integration/integrations routes: CRUD, the plugin's structure push, content-types and admin overrides.
 import { Elysia } from 'elysia'
+import { jsonBody } from '../http/body'
 import { authGuard } from '../auth/guard'
 import type { AppContext } from '../context'
 import { listEnvelope, ok } from '../http/envelope'
@@ -26,7 +27,7 @@ export function integrationsRoutes(ctx: AppContext) {
         set.status = 201
         return ok(service.serializeIntegration(service.createIntegration(db, caller, body)))
       },
-      { auth: true, body: createIntegrationBody },
+      { auth: true, ...jsonBody(createIntegrationBody) },
     )
     .get(
       '/:id',
@@ -39,7 +40,7 @@ export function integrationsRoutes(ctx: AppContext) {
     .patch('/:id', ({ caller, params, body }) => ok(service.serializeIntegration(service.updateIntegration(db, caller, params.id, body))), {
       auth: true,
       params: idParams,
-      body: updateIntegrationBody,
+      ...jsonBody(updateIntegrationBody),
     })
     .delete(
       '/:id',
@@ -52,12 +53,12 @@ export function integrationsRoutes(ctx: AppContext) {
     .post('/:id/update-structure', ({ caller, params, body }) => ok(pushStructure(db, caller, params.id, body)), {
       auth: true,
       params: idParams,
-      body: updateStructureBody,
+      ...jsonBody(updateStructureBody),
     })
     .get('/:id/content-types', ({ caller, params }) => ok(getContentTypes(db, caller, params.id)), { auth: true, params: idParams })
     .patch('/:id/content-types', ({ caller, params, body }) => ok(patchContentTypes(db, caller, params.id, body)), {
       auth: true,
       params: idParams,
-      body: patchContentTypesBody,
+      ...jsonBody(patchContentTypesBody),
     })
 }

@@ -5,11 +5,12 @@ import type { Db } from '../db/client'
 import { integrations, typeCounters } from '../db/schema'
 import { Forbidden, Invalid } from '../http/errors'
 import { applyStructurePush, effectiveTypes, isStale, parseConfig, TYPE_KINDS, type IntegrationConfig, type Override } from './config'
+import { recordEvent } from '../sync-log/service'
 import type { ContentTypeOverridesPatch, StructurePush } from './model'
 import { getVisibleIntegration } from './service'
 
 /** Stores a structure push in config_json in one read-modify-write transaction. */
-export function pushStructure(db: Db, caller: Caller, id: number, push: StructurePush) {
+export function pushStructure(db: Db, caller: Caller, id: number, push: StructurePush, source: 'plugin' | 'pull' = 'plugin') {
   const { integration, site } = getVisibleIntegration(db, caller, id)
   if (!site.isActive || !integration.isActive) throw new Forbidden('Only active sites can push structure.', 'inactive')
   const now = new Date().toISOString()

@@ -1,5 +1,6 @@
 // /system/sites routes: thin handlers over the sites service.
 import { Elysia } from 'elysia'
+import { jsonBody } from '../http/body'
 import { authGuard } from '../auth/guard'
 import type { AppContext } from '../context'
 import { listEnvelope, ok } from '../http/envelope'
@@ -25,13 +26,13 @@ export function sitesRoutes(ctx: AppContext) {
         set.status = 201
         return ok(serializeSite(service.createSite(db, caller, body)))
       },
-      { auth: true, body: createSiteBody },
+      { auth: true, ...jsonBody(createSiteBody) },
     )
     .get('/:id', ({ caller, params }) => ok(serializeSite(service.getVisibleSite(db, caller, params.id))), { auth: true, params: idParams })
     .patch('/:id', ({ caller, params, body }) => ok(serializeSite(service.updateSite(db, caller, params.id, body))), {
       auth: true,
       params: idParams,
-      body: updateSiteBody,
+      ...jsonBody(updateSiteBody),
     })
     .delete(
       '/:id',
@@ -47,7 +48,7 @@ export function sitesRoutes(ctx: AppContext) {
         set.status = 201
         return ok(service.createApiKey(db, caller, params.id, body.name))
       },
-      { auth: true, params: idParams, body: createApiKeyBody },
+      { auth: true, params: idParams, ...jsonBody(createApiKeyBody) },
     )
     .get(
       '/:id/api-keys',

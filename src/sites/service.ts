@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, type SQL } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
 import { requireUser } from '../auth/caller'
 import { apiKeyDisplayPrefix, hashSecret, newApiKey } from '../auth/tokens'
-import type { Db } from '../db/client'
+import { changesOf, countRows, type Db } from '../db/client'
 import { apiKeys, integrations, sites, type Site } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
 import { NotFound } from '../http/errors'
@@ -31,7 +31,7 @@ export function getVisibleSite(db: Db, caller: Caller, id: number): Site {
 
 export function listSites(db: Db, caller: Caller, page: Page) {
   const where = visibleSites(caller)
-  const count = db.$count(sites, where)
+  const count = countRows(db, sites, where)
   const rows = db.select().from(sites).where(where).orderBy(sites.id).limit(page.page_size).offset(offsetOf(page)).all()
   return { count, results: rows.map(serializeSite) }
 }
@@ -86,7 +86,7 @@ export function listApiKeys(db: Db, caller: Caller, siteId: number, page: Page) 
   requireUser(caller)
   getVisibleSite(db, caller, siteId)
   const where = and(eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt))
-  const count = db.$count(apiKeys, where)
+  const count = countRows(db, apiKeys, where)
   const rows = db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.id)).limit(page.page_size).offset(offsetOf(page)).all()
   return { count, results: rows.map(serializeApiKey) }
 }
@@ -100,7 +100,7 @@ export function revokeApiKey(db: Db, caller: Caller, siteId: number, keyId: numb
     .set({ revokedAt: nowIso() })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt)))
     .run()
-  if (res.changes === 0) throw new NotFound('API key')
+  if (changesOf(res) === 0) throw new NotFound('API key')
 }
 
-export const countSitesByOwner = (db: Db, ownerId: number) => db.$count(sites, eq(sites.ownerId, ownerId))
+export const countSitesByOwner = (db: Db, ownerId: number) => countRows(db, sites, eq(sites.ownerId, ownerId))

@@ -33,14 +33,13 @@ if [[ "$(id -u)" -ne 0 ]]; then
   echo "install-deps.sh: missing Debian packages: ${missing[*]}" >&2
   echo "install-deps.sh: run as root:" >&2
   echo "  sudo $(cd "$(dirname "$0")" && pwd)/install-deps.sh" >&2
-  echo "or:" >&2
-  echo "  sudo sh -c 'printf \"#!/bin/sh\\nexit 101\\n\" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${PACKAGES[*]}; rm -f /usr/sbin/policy-rc.d'" >&2
   exit 1
 fi
 
 # Serialise concurrent callers (several harness instances starting at once),
 # then look again: another caller may have installed everything meanwhile.
-exec 9>/run/lock/igny8-wordpress-install-deps.lock
+lockdir=/run/lock; [[ -d $lockdir ]] || lockdir=/tmp
+exec 9>"$lockdir/igny8-wordpress-install-deps.lock"
 flock 9
 find_missing
 if [[ ${#missing[@]} -eq 0 ]]; then
@@ -63,7 +62,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 echo "install-deps.sh: installing ${missing[*]} ..." >&2
-apt-get update -q >&2
+apt-get update -q -o DPkg::Lock::Timeout=300 >&2
 apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 \
   -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
   "${PACKAGES[@]}" >&2

@@ -51,7 +51,10 @@ export const contentTaxonomy = sqliteTable(
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('content_taxonomy_integration_tax_external_uq').on(t.integrationId, t.taxonomy, t.externalId)],
+  (t) => [
+    uniqueIndex('content_taxonomy_integration_tax_external_uq').on(t.integrationId, t.taxonomy, t.externalId),
+    index('content_taxonomy_parent_idx').on(t.integrationId, t.taxonomy, t.parentExternalId),
+  ],
 )
 
 export const contentTermLinks = sqliteTable(
@@ -63,7 +66,7 @@ export const contentTermLinks = sqliteTable(
     taxonomy: text('taxonomy').notNull(),
     termExternalId: integer('term_external_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.contentId, t.taxonomy, t.termExternalId] })],
+  (t) => [primaryKey({ columns: [t.contentId, t.taxonomy, t.termExternalId] }), index('content_term_links_term_idx').on(t.taxonomy, t.termExternalId)],
 )
 
 export const typeCounters = sqliteTable(

@@ -35,3 +35,19 @@ export const refreshTokens = sqliteTable(
 )
 
 export type User = typeof users.$inferSelect
+
+export const adminSessions = sqliteTable(
+  'admin_sessions',
+  {
+    // SHA-256 of the cookie value; the cookie itself is never stored.
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [index('admin_sessions_user_idx').on(t.userId), index('admin_sessions_expires_idx').on(t.expiresAt)],
+)
+export type AdminSession = typeof adminSessions.$inferSelect

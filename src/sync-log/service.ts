@@ -1,0 +1,65 @@
+// The sync log: recording events and reading them back, newest first.
+import { count, desc, eq, lt, type SQL } from 'drizzle-orm'
+import { changesOf, type Db } from '../db/client'
+import { syncEvents, type SyncEvent } from '../db/schema'
+import { offsetOf, type Page } from '../http/envelope'
+
+export type EventKind = SyncEvent['kind']
+export type EventSource = SyncEvent['source']
+export type NewEvent = {
+  integrationId: number | null
+  kind: EventKind
+  source: EventSource
+  status: 'ok' | 'error'
+  summary: string
+  counts?: Record<string, unknown>
+  error?: string | null
+  startedAt: Date
+  durationMs?: number
+}
+
+/** Records one event; pass `tx` to make it part of the change it describes. */
+export function recordEvent(db: Pick<Db, 'insert'>, e: NewEvent): SyncEvent {
+  return db
+    .insert(syncEvents)
+    .values({
+      integrationId: e.integrationId,
+      kind: e.kind,
+      source: e.source,
+      status: e.status,
+      summary: e.summary,
+      countsJson: JSON.stringify(e.counts ?? {}),
+      error: e.error ?? null,
+      startedAt: e.startedAt.toISOString(),
+      durationMs: Math.max(0, Math.round(e.durationMs ?? Date.now() - e.startedAt.getTime())),
+    })
+    .returning()
+    .get()
+}
+
+export const serializeEvent = (e: SyncEvent) => ({
+  id: e.id,
+  integration: e.integrationId,
+  kind: e.kind,
+  source: e.source,
+  status: e.status,
+  summary: e.summary,
+  counts: JSON.parse(e.countsJson) as Record<string, unknown>,
+  error: e.error,
+  started_at: e.startedAt,
+  duration_ms: e.durationMs,
+})
+
+/** Events newest first; `integrationId` undefined lists every event (admins only, checked by the caller). */
+export function listEvents(db: Db, filter: { integrationId?: number }, page: Page) {
+  const where: SQL | undefined = filter.integrationId === undefined ? undefined : eq(syncEvents.integrationId, filter.integrationId)
+  const total = db.select({ n: count() }).from(syncEvents).where(where).get()!.n
+  const rows = db.select().from(syncEvents).where(where).orderBy(desc(syncEvents.id)).limit(page.page_size).offset(offsetOf(page)).all()
+  return { count: total, results: rows.map(serializeEvent) }
+}
+
+/** Removes events older than the retention; answers how many. */
+export function pruneEvents(db: Db, retentionDays: number, now = Date.now()): number {
+  const cutoff = new Date(now - retentionDays * 24 * 3600_000).toISOString()
+  return changesOf(db.delete(syncEvents).where(lt(syncEvents.startedAt, cutoff)).run())
+}

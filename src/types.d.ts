@@ -1,0 +1,13 @@
+// Text imports (`with { type: 'text' }`) of assets embedded at build time.
+declare module '*.sql' {
+  const text: string
+  export default text
+}
+declare module '*.css' {
+  const text: string
+  export default text
+}
+declare module 'swagger-ui-dist/swagger-ui-bundle.js' {
+  const text: string
+  export default text
+}

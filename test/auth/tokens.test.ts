@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { startServer, type TestServer } from '../helpers/server'
+
+let s: TestServer
+beforeAll(async () => {
+  s = await startServer()
+})
+afterAll(() => s.stop())
+
+describe('POST /auth/refresh/', () => {
+  it('answers a new access and a new refresh, and the old refresh stops working', async () => {
+    const u = await s.user()
+    const first = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })
+    expect(first.status).toBe(200)
+    expect(first.body.data.refresh).not.toBe(u.refresh)
+    expect(first.body.data.access).toBeString()
+    const me = await s.call('GET', '/api/v1/auth/me/', { token: first.body.data.access })
+    expect(me.body.data.user.id).toBe(u.id)
+    const again = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: first.body.data.refresh } })
+    expect(again.status).toBe(200)
+  })
+
+  it('revokes the whole family when a rotated refresh is reused', async () => {
+    const u = await s.user()
+    const rotated = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })
+    const reuse = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })
+    expect(reuse.status).toBe(401)
+    expect(reuse.body.code).toBe('token_not_valid')
+    // The legitimate-looking newest token of that family is dead too.
+    const newest = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: rotated.body.data.refresh } })
+    expect(newest.status).toBe(401)
+  })
+
+  it('answers 401 for an unknown refresh token and 400 for a missing one', async () => {
+    expect((await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: 'igny8_rt_nope' } })).status).toBe(401)
+    const missing = await s.call('POST', '/api/v1/auth/refresh/', { body: {} })
+    expect(missing.status).toBe(400)
+    expect(missing.body.errors).toHaveProperty('refresh')
+  })
+})
+
+describe('POST /auth/logout/', () => {
+  it('revokes that refresh token and answers {}', async () => {
+    const u = await s.user()
+    const out = await s.call('POST', '/api/v1/auth/logout/', { body: { refresh: u.refresh } })
+    expect(out.status).toBe(200)
+    expect(out.body).toEqual({ success: true, data: {} })
+    expect((await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })).status).toBe(401)
+  })
+})
+
+describe('GET /auth/me/', () => {
+  it('answers the user for a JWT', async () => {
+    const u = await s.user({ admin: true })
+    const me = await s.call('GET', '/api/v1/auth/me/', { token: u.token })
+    expect(me.status).toBe(200)
+    expect(me.body.data).toEqual({ type: 'user', user: { id: u.id, email: u.email, name: '', is_admin: true } })
+  })
+
+  it('answers the bound site for an API key, and records when the key was last used', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token, 'Key Site')
+    const me = await s.call('GET', '/api/v1/auth/me/', { token: site.key })
+    expect(me.status).toBe(200)
+    expect(me.body.data.type).toBe('api_key')
+    expect(me.body.data.site).toMatchObject({ id: site.siteId, name: 'Key Site', is_active: true })
+    const keys = await s.call('GET', `/api/v1/system/sites/${site.siteId}/api-keys/`, { token: u.token })
+    expect(Date.parse(keys.body.results[0].last_used_at)).toBeGreaterThan(Date.now() - 60_000)
+  })
+
+  it('answers 401 without a token', async () => {
+    const res = await s.call('GET', '/api/v1/auth/me/')
+    expect(res.status).toBe(401)
+    expect(res.body).toEqual({ success: false, error: expect.any(String), code: 'not_authenticated' })
+  })
+})

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { seedStructure, startServer, type TestServer } from '../helpers/server'
+
+let s: TestServer
+beforeAll(async () => {
+  s = await startServer()
+})
+afterAll(() => s.stop())
+
+const path = (id: number) => `/api/v1/integration/integrations/${id}/content-types/`
+const push = (id: number, token: string, body: unknown) => s.call('POST', `/api/v1/integration/integrations/${id}/update-structure/`, { token, body })
+
+describe('GET /integration/integrations/{id}/content-types/', () => {
+  it('answers empty objects and a null last_structure_fetch before any push', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    const res = await s.call('GET', path(site.integrationId), { token: site.key })
+    expect(res.status).toBe(200)
+    expect(res.body.data).toMatchObject({ post_types: {}, taxonomies: {}, last_structure_fetch: null, plugin_connection_enabled: true, two_way_sync_enabled: true })
+  })
+
+  it('answers the pushed structure with synced_count 0 and stale for an old push', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    await push(site.integrationId, site.key, seedStructure())
+    const res = await s.call('GET', path(site.integrationId), { token: site.key })
+    expect(res.body.data.post_types.post).toEqual({ label: 'Posts', count: 123, synced_count: 0, enabled: true, fetch_limit: 100, overridden: false })
+    expect(res.body.data.taxonomies.product_cat).toMatchObject({ label: 'Product Categories', count: 15, synced_count: 0, enabled: false, fetch_limit: 50 })
+    expect(res.body.data.last_structure_fetch).toBe('2025-11-22T10:00:00Z')
+    expect(res.body.data.stale).toBe(true)
+    await push(site.integrationId, site.key, { ...seedStructure(), timestamp: new Date().toISOString() })
+    expect((await s.call('GET', path(site.integrationId), { token: site.key })).body.data.stale).toBe(false)
+  })
+})
+
+describe('PATCH /integration/integrations/{id}/content-types/', () => {
+  it('overrides enabled and fetch_limit, and the overrides survive later pushes', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    await push(site.integrationId, site.key, seedStructure())
+    const res = await s.call('PATCH', path(site.integrationId), {
+      token: u.token,
+      body: { post_types: { post: { enabled: false, fetch_limit: 25 } }, taxonomies: { post_tag: { enabled: false } } },
+    })
+    expect(res.status).toBe(200)
+    expect(res.body.data.post_types.post).toMatchObject({ enabled: false, fetch_limit: 25, overridden: true })
+    expect(res.body.data.taxonomies.post_tag).toMatchObject({ enabled: false, fetch_limit: 100 })
+    const next = seedStructure()
+    next.post_types.post = { label: 'Articles', count: 130, enabled: true, fetch_limit: 100 }
+    await push(site.integrationId, site.key, next)
+    const after = (await s.call('GET', path(site.integrationId), { token: site.key })).body.data
+    expect(after.post_types.post).toMatchObject({ label: 'Articles', count: 130, enabled: false, fetch_limit: 25 })
+  })
+
+  it('drops an override with null so the plugin value applies again', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    await push(site.integrationId, site.key, seedStructure())
+    await s.call('PATCH', path(site.integrationId), { token: u.token, body: { post_types: { page: { enabled: false, fetch_limit: 5 } } } })
+    const res = await s.call('PATCH', path(site.integrationId), { token: u.token, body: { post_types: { page: { enabled: null } } } })
+    expect(res.body.data.post_types.page).toMatchObject({ enabled: true, fetch_limit: 5, overridden: true })
+    const res2 = await s.call('PATCH', path(site.integrationId), { token: u.token, body: { post_types: { page: { fetch_limit: null } } } })
+    expect(res2.body.data.post_types.page).toMatchObject({ enabled: true, fetch_limit: 100, overridden: false })
+  })
+
+  it('answers 400 naming a slug the last structure lacks, and changes nothing', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    await push(site.integrationId, site.key, seedStructure())
+    const res = await s.call('PATCH', path(site.integrationId), { token: u.token, body: { post_types: { post: { enabled: false }, nope: { enabled: false } } } })
+    expect(res.status).toBe(400)
+    expect(Object.keys(res.body.errors)).toEqual(['post_types.nope'])
+    const after = (await s.call('GET', path(site.integrationId), { token: site.key })).body.data
+    expect(after.post_types.post.enabled).toBe(true)
+  })
+
+  it('answers 403 to an API key', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    await push(site.integrationId, site.key, seedStructure())
+    expect((await s.call('PATCH', path(site.integrationId), { token: site.key, body: { post_types: { post: { enabled: false } } } })).status).toBe(403)
+  })
+})
