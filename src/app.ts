@@ -1,6 +1,8 @@
 // Composes every feature into one Elysia app; exported for tests, started by the CLI.
 import { Elysia } from 'elysia'
 import { adminRoutes } from './admin'
+import { contentRoutes } from './content'
+import { syncLogRoutes } from './sync-log'
 import { createRateLimiter } from './auth/rate-limit'
 import { authRoutes } from './auth'
 import { createAccessSigner } from './auth/tokens'
@@ -32,7 +34,15 @@ export function createApp(ctx: AppContext) {
     .use(httpCore(ctx.log))
     .use(openapiRoutes())
     .use(adminRoutes(ctx))
-    .group('/api/v1', (api) => api.use(healthRoutes(ctx)).use(authRoutes(ctx)).use(sitesRoutes(ctx)).use(integrationsRoutes(ctx)))
+    .group('/api/v1', (api) =>
+      api
+        .use(healthRoutes(ctx))
+        .use(authRoutes(ctx))
+        .use(sitesRoutes(ctx))
+        .use(integrationsRoutes(ctx))
+        .use(contentRoutes(ctx))
+        .use(syncLogRoutes(ctx)),
+    )
 }
 
 export type App = ReturnType<typeof createApp>

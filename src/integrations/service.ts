@@ -30,6 +30,18 @@ export function getVisibleIntegration(db: Db, caller: Caller, id: number): { int
   return row
 }
 
+/** The same without a caller: for the server's own work (pulls, the daily job). */
+export function getIntegrationWithSite(db: Db, id: number): { integration: Integration; site: Site } {
+  const row = db
+    .select({ integration: integrations, site: sites })
+    .from(integrations)
+    .innerJoin(sites, eq(sites.id, integrations.siteId))
+    .where(eq(integrations.id, id))
+    .get()
+  if (!row) throw new NotFound('Integration')
+  return row
+}
+
 export function listIntegrations(db: Db, caller: Caller, q: Page & { site?: number; platform?: string }) {
   const conditions: (SQL | undefined)[] = [visibleSites(caller)]
   if (q.site !== undefined) conditions.push(eq(integrations.siteId, q.site))

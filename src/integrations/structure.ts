@@ -7,13 +7,14 @@ import { Forbidden, Invalid } from '../http/errors'
 import { applyStructurePush, effectiveTypes, isStale, parseConfig, TYPE_KINDS, type IntegrationConfig, type Override } from './config'
 import { recordEvent } from '../sync-log/service'
 import type { ContentTypeOverridesPatch, StructurePush } from './model'
-import { getVisibleIntegration } from './service'
+import { getIntegrationWithSite, getVisibleIntegration } from './service'
 
-/** Stores a structure push in config_json in one read-modify-write transaction. */
-export function pushStructure(db: Db, caller: Caller, id: number, push: StructurePush, source: 'plugin' | 'pull' = 'plugin') {
-  const { integration, site } = getVisibleIntegration(db, caller, id)
+/** Stores a structure push in config_json in one read-modify-write transaction, with its sync-log event. */
+export function pushStructure(db: Db, caller: Caller | null, id: number, push: StructurePush, source: 'plugin' | 'pull' = 'plugin') {
+  const { integration, site } = caller ? getVisibleIntegration(db, caller, id) : getIntegrationWithSite(db, id)
   if (!site.isActive || !integration.isActive) throw new Forbidden('Only active sites can push structure.', 'inactive')
-  const now = new Date().toISOString()
+  const started = new Date()
+  const now = started.toISOString()
   const config = db.transaction(
     (tx) => {
       const current = tx.select({ configJson: integrations.configJson }).from(integrations).where(eq(integrations.id, id)).get()!
@@ -22,6 +23,19 @@ export function pushStructure(db: Db, caller: Caller, id: number, push: Structur
         .set({ configJson: JSON.stringify(next), updatedAt: now })
         .where(eq(integrations.id, id))
         .run()
+      const counts = {
+        post_types: Object.keys(next.content_types!.post_types ?? {}).length,
+        taxonomies: Object.keys(next.content_types!.taxonomies ?? {}).length,
+      }
+      recordEvent(tx, {
+        integrationId: id,
+        kind: 'structure',
+        source,
+        status: 'ok',
+        summary: `Structure received: ${counts.post_types} post types, ${counts.taxonomies} taxonomies`,
+        counts,
+        startedAt: started,
+      })
       return next
     },
     { behavior: 'immediate' },

@@ -1,0 +1,75 @@
+// Property test: after any sequence of batches, the kept counters equal a recount of the rows.
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { startServer, type TestServer } from '../helpers/server'
+import { connectedSite, post } from './helpers'
+
+let s: TestServer
+beforeAll(async () => {
+  s = await startServer()
+})
+afterAll(() => s.stop())
+
+/** A small deterministic PRNG so a failure can be replayed from its seed. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff
+    return seed / 0x7fffffff
+  }
+}
+
+describe('kept counters', () => {
+  for (const seed of [1, 42, 2025]) {
+    it(`equal a recount after a randomized sequence of upserts and deletes (seed ${seed})`, async () => {
+      const rnd = prng(seed)
+      const c = await connectedSite(s)
+      await s.call('PATCH', `${c.base}/content-types/`, {
+        token: c.user.token,
+        body: { post_types: { page: { fetch_limit: 15 } }, taxonomies: { post_tag: { fetch_limit: 12 } } },
+      })
+      const types = ['post', 'page', 'product', 'event']
+      const taxonomies = ['category', 'post_tag', 'product_cat']
+      for (let step = 0; step < 40; step++) {
+        const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)]!
+        const ids = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => 1 + Math.floor(rnd() * 40)))]
+        if (rnd() < 0.5) {
+          const items = ids.map((id) => ({ ...post(id, { title: `v${Math.floor(rnd() * 3)}` }), post_type: pick(types) }))
+          const deleted = Array.from({ length: Math.floor(rnd() * 4) }, () => 1 + Math.floor(rnd() * 40))
+          expect((await c.content({ items, deleted })).status).toBe(200)
+        } else {
+          const terms = ids.map((id) => ({ external_id: id, taxonomy: pick(taxonomies), name: `t${Math.floor(rnd() * 3)}` }))
+          const deleted = Array.from({ length: Math.floor(rnd() * 4) }, () => ({
+            taxonomy: pick(taxonomies),
+            external_id: 1 + Math.floor(rnd() * 40),
+          }))
+          // One term id may appear under two taxonomies, but not twice in one taxonomy.
+          const unique = [...new Map(terms.map((t) => [`${t.taxonomy}:${t.external_id}`, t])).values()]
+          expect((await c.terms({ terms: unique, deleted })).status).toBe(200)
+        }
+        if (rnd() < 0.1) {
+          await s.call('PATCH', `${c.base}/content-types/`, {
+            token: c.user.token,
+            body: { post_types: { post: { enabled: rnd() < 0.5 ? false : null } } },
+          })
+        }
+      }
+      const recount = (sql: string) =>
+        Object.fromEntries((s.db.$client.query(sql).all(c.integrationId) as { k: string; n: number }[]).map((r) => [r.k, r.n]))
+      const kept = (kind: string) =>
+        Object.fromEntries(
+          (
+            s.db.$client
+              .query('select slug k, synced_count n from type_counters where integration_id = ? and kind = ? and synced_count != 0')
+              .all(c.integrationId, kind) as { k: string; n: number }[]
+          ).map((r) => [r.k, r.n]),
+        )
+      expect(kept('post_type')).toEqual(recount('select post_type k, count(*) n from content where integration_id = ? group by post_type'))
+      expect(kept('taxonomy')).toEqual(
+        recount('select taxonomy k, count(*) n from content_taxonomy where integration_id = ? group by taxonomy'),
+      )
+      const limits = recount(
+        "select post_type k, count(*) n from content where integration_id = ? and post_type = 'page' group by post_type",
+      )
+      expect(limits.page ?? 0).toBeLessThanOrEqual(15)
+    })
+  }
+})

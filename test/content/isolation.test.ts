@@ -1,0 +1,50 @@
+// Tenant isolation on the content-sync and sync-log routes: another tenant's integration is a 404, bad credentials 401.
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { startServer, type TestServer } from '../helpers/server'
+import { connectedSite, post } from './helpers'
+
+let s: TestServer
+let victim: Awaited<ReturnType<typeof connectedSite>>
+let attacker: Awaited<ReturnType<typeof connectedSite>>
+beforeAll(async () => {
+  s = await startServer()
+  victim = await connectedSite(s)
+  attacker = await connectedSite(s)
+  await victim.content({ items: [post(1)] })
+  await victim.terms({ terms: [{ external_id: 1, taxonomy: 'category', name: 'Secret' }] })
+})
+afterAll(() => s.stop())
+
+const routes = (base: string) =>
+  [
+    ['POST', `${base}/sync-content/`, { items: [post(2)], deleted: [1] }],
+    ['POST', `${base}/sync-terms/`, { terms: [], deleted: [{ taxonomy: 'category', external_id: 1 }] }],
+    ['GET', `${base}/content/`],
+    ['GET', `${base}/terms/`],
+    ['GET', `${base}/sync-events/`],
+  ] as [string, string, unknown?][]
+
+describe('content routes across tenants', () => {
+  it('answer 404 to another site key and another user, and change nothing', async () => {
+    const before = s.db.$client.query('select count(*) n from content').get()
+    for (const [method, path, body] of routes(victim.base)) {
+      for (const token of [attacker.key, attacker.user.token]) {
+        const res = await s.call(method, path, { token, body })
+        expect(res.status).toBe(404)
+        expect(res.text).not.toContain('Secret')
+      }
+    }
+    expect(s.db.$client.query('select count(*) n from content').get()).toEqual(before)
+    expect(await victim.synced('post_types', 'post')).toBe(1)
+    expect(await victim.synced('taxonomies', 'category')).toBe(1)
+  })
+
+  it('answer 401 with no token, a bad token or a revoked key', async () => {
+    await s.call('DELETE', `/api/v1/system/sites/${attacker.siteId}/api-keys/${attacker.keyId}/`, { token: attacker.user.token })
+    for (const [method, path, body] of routes(victim.base)) {
+      for (const token of [undefined, 'garbage', attacker.key]) {
+        expect((await s.call(method, path, { token, body })).status).toBe(401)
+      }
+    }
+  })
+})
