@@ -13,7 +13,8 @@ export async function serve(config: Config): Promise<number> {
   const ctx = createContext(db, config, log)
   const app = createApp(ctx)
   try {
-    app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: transportBodyLimit })
+    // reusePort off: a second server on a taken port must fail, not silently share it.
+    app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: transportBodyLimit, reusePort: false })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     db.$client.close()

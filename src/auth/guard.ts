@@ -1,14 +1,21 @@
 // The one authentication plugin: `{ auth: true }` on a route resolves `caller` or answers 401.
 import { Elysia } from 'elysia'
 import type { AppContext } from '../context'
-import { resolveBearer } from './caller'
+import { resolveBearer, type Caller } from './caller'
+
+const callers = new WeakMap<Request, Caller>()
 
 export function authGuard(ctx: AppContext) {
   // Deliberately unnamed: each feature module applies its own copy, so the macro is local and explicit.
   return new Elysia().macro({
     auth: {
-      async resolve({ headers }) {
-        return { caller: await resolveBearer(ctx.db, ctx.signer, headers.authorization) }
+      // transform runs before body validation, so a client without credentials gets 401,
+      // never a 400 that teaches it the shape of the route.
+      async transform({ headers, request }) {
+        callers.set(request, await resolveBearer(ctx.db, ctx.signer, headers.authorization))
+      },
+      resolve({ request }) {
+        return { caller: callers.get(request)! }
       },
     },
   })

@@ -28,7 +28,13 @@ export async function authenticate(db: Db, limiter: RateLimiter, clientIp: strin
 }
 
 /** Issues an access token and a refresh token (in `familyId`, or a new family). */
-export async function issueTokens(db: Db, signer: AccessSigner, settings: TokenSettings, user: User, familyId: string = crypto.randomUUID()) {
+export async function issueTokens(
+  db: Db,
+  signer: AccessSigner,
+  settings: TokenSettings,
+  user: User,
+  familyId: string = crypto.randomUUID(),
+) {
   const now = Date.now()
   const accessExp = Math.floor(now / 1000) + settings.accessTtlSeconds
   const refreshExp = now + settings.refreshTtlSeconds * 1000

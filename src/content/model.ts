@@ -1,7 +1,7 @@
 // Request shapes for content and term batches, and the listing queries.
 import { z } from 'zod'
 import { pageQuery } from '../http/envelope'
-import { rfc3339, typeSlug } from '../integrations/model'
+import { rfc3339, slugRecord, typeSlug } from '../integrations/model'
 
 export const MAX_BATCH = 1000
 const wpId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
@@ -14,7 +14,7 @@ const item = z.object({
   status: z.string().max(40).default('publish'),
   url: z.string().max(2000).default(''),
   modified_at: rfc3339.nullable().default(null),
-  terms: z.record(typeSlug, z.array(wpId).max(MAX_BATCH)).default({}),
+  terms: slugRecord(z.array(wpId).max(MAX_BATCH)).default({}),
   seo: z
     .object({ title: z.string().max(1000).nullable().optional(), description: z.string().max(5000).nullable().optional() })
     .nullable()

@@ -33,7 +33,9 @@ beforeAll(async () => {
   const integ = `/api/v1/integration/integrations/${site.integrationId}`
   expect((await s.call('PATCH', `${integ}/`, { token: u.token, body: { config_json: { custom: 1 } } })).status).toBe(200)
   expect((await push({ body: seedStructure() })).status).toBe(200)
-  expect((await s.call('PATCH', `${integ}/content-types/`, { token: u.token, body: { taxonomies: { post_tag: { enabled: false } } } })).status).toBe(200)
+  expect(
+    (await s.call('PATCH', `${integ}/content-types/`, { token: u.token, body: { taxonomies: { post_tag: { enabled: false } } } })).status,
+  ).toBe(200)
   before = stored()
   expect(JSON.parse(before)).toMatchObject({ custom: 1, content_types: { last_structure_fetch: '2025-11-22T10:00:00Z' } })
 }, 20_000)
@@ -41,30 +43,127 @@ afterAll(() => s.stop())
 
 type Rejection = { when: string; status: number; code: string; field?: string; send: () => CallOptions }
 const REJECTIONS: Rejection[] = [
-  { when: 'post_types.page.count is a string', status: 400, code: 'invalid', field: 'post_types.page.count', send: () => ({ body: seedWith((b) => (b.post_types.page.count = '12')) }) },
-  { when: 'a count is negative', status: 400, code: 'invalid', field: 'taxonomies.category.count', send: () => ({ body: seedWith((b) => (b.taxonomies.category.count = -1)) }) },
-  { when: 'a count is missing', status: 400, code: 'invalid', field: 'post_types.post.count', send: () => ({ body: seedWith((b) => delete b.post_types.post.count) }) },
-  { when: 'enabled is a string', status: 400, code: 'invalid', field: 'post_types.product.enabled', send: () => ({ body: seedWith((b) => (b.post_types.product.enabled = 'no')) }) },
-  { when: 'a slug key is not a WordPress slug', status: 400, code: 'invalid', field: 'post_types.Bad Slug!', send: () => ({ body: seedWith((b) => (b.post_types['Bad Slug!'] = { count: 1 })) }) },
-  { when: 'a slug key is 33 characters', status: 400, code: 'invalid', field: `taxonomies.${'t'.repeat(33)}`, send: () => ({ body: seedWith((b) => (b.taxonomies['t'.repeat(33)] = { count: 1 })) }) },
-  { when: 'a label is 201 characters', status: 400, code: 'invalid', field: 'post_types.post.label', send: () => ({ body: seedWith((b) => (b.post_types.post.label = 'x'.repeat(201))) }) },
-  { when: 'a label is empty', status: 400, code: 'invalid', field: 'taxonomies.post_tag.label', send: () => ({ body: seedWith((b) => (b.taxonomies.post_tag.label = '')) }) },
+  {
+    when: 'post_types.page.count is a string',
+    status: 400,
+    code: 'invalid',
+    field: 'post_types.page.count',
+    send: () => ({ body: seedWith((b) => (b.post_types.page.count = '12')) }),
+  },
+  {
+    when: 'a count is negative',
+    status: 400,
+    code: 'invalid',
+    field: 'taxonomies.category.count',
+    send: () => ({ body: seedWith((b) => (b.taxonomies.category.count = -1)) }),
+  },
+  {
+    when: 'a count is missing',
+    status: 400,
+    code: 'invalid',
+    field: 'post_types.post.count',
+    send: () => ({ body: seedWith((b) => delete b.post_types.post.count) }),
+  },
+  {
+    when: 'enabled is a string',
+    status: 400,
+    code: 'invalid',
+    field: 'post_types.product.enabled',
+    send: () => ({ body: seedWith((b) => (b.post_types.product.enabled = 'no')) }),
+  },
+  {
+    when: 'a slug key is not a WordPress slug',
+    status: 400,
+    code: 'invalid',
+    field: 'post_types.Bad Slug!',
+    send: () => ({ body: seedWith((b) => (b.post_types['Bad Slug!'] = { count: 1 })) }),
+  },
+  {
+    when: 'a slug key is 33 characters',
+    status: 400,
+    code: 'invalid',
+    field: `taxonomies.${'t'.repeat(33)}`,
+    send: () => ({ body: seedWith((b) => (b.taxonomies['t'.repeat(33)] = { count: 1 })) }),
+  },
+  {
+    when: 'a label is 201 characters',
+    status: 400,
+    code: 'invalid',
+    field: 'post_types.post.label',
+    send: () => ({ body: seedWith((b) => (b.post_types.post.label = 'x'.repeat(201))) }),
+  },
+  {
+    when: 'a label is empty',
+    status: 400,
+    code: 'invalid',
+    field: 'taxonomies.post_tag.label',
+    send: () => ({ body: seedWith((b) => (b.taxonomies.post_tag.label = '')) }),
+  },
   {
     when: 'post_types has 501 entries',
     status: 400,
     code: 'invalid',
     field: 'post_types',
-    send: () => ({ body: seedWith((b) => (b.post_types = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`type${i}`, { count: i }])))) }),
+    send: () => ({
+      body: seedWith((b) => (b.post_types = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`type${i}`, { count: i }])))),
+    }),
   },
-  { when: 'fetch_limit is 1000001', status: 400, code: 'invalid', field: 'taxonomies.category.fetch_limit', send: () => ({ body: seedWith((b) => (b.taxonomies.category.fetch_limit = 1_000_001)) }) },
-  { when: 'fetch_limit is fractional', status: 400, code: 'invalid', field: 'post_types.page.fetch_limit', send: () => ({ body: seedWith((b) => (b.post_types.page.fetch_limit = 1.5)) }) },
-  { when: 'timestamp is not RFC 3339', status: 400, code: 'invalid', field: 'timestamp', send: () => ({ body: seedWith((b) => (b.timestamp = '2025-11-22 10:00:00')) }) },
-  { when: 'timestamp has no offset', status: 400, code: 'invalid', field: 'timestamp', send: () => ({ body: seedWith((b) => (b.timestamp = '2025-11-22T10:00:00')) }) },
-  { when: 'two_way_sync_enabled is a string', status: 400, code: 'invalid', field: 'two_way_sync_enabled', send: () => ({ body: seedWith((b) => (b.two_way_sync_enabled = 'true')) }) },
-  { when: 'post_types is an array', status: 400, code: 'invalid', field: 'post_types', send: () => ({ body: seedWith((b) => (b.post_types = [])) }) },
-  { when: 'neither post_types nor taxonomies is sent', status: 400, code: 'invalid', field: 'non_field_errors', send: () => ({ body: { timestamp: '2025-11-23T10:00:00Z' } }) },
+  {
+    when: 'fetch_limit is 1000001',
+    status: 400,
+    code: 'invalid',
+    field: 'taxonomies.category.fetch_limit',
+    send: () => ({ body: seedWith((b) => (b.taxonomies.category.fetch_limit = 1_000_001)) }),
+  },
+  {
+    when: 'fetch_limit is fractional',
+    status: 400,
+    code: 'invalid',
+    field: 'post_types.page.fetch_limit',
+    send: () => ({ body: seedWith((b) => (b.post_types.page.fetch_limit = 1.5)) }),
+  },
+  {
+    when: 'timestamp is not RFC 3339',
+    status: 400,
+    code: 'invalid',
+    field: 'timestamp',
+    send: () => ({ body: seedWith((b) => (b.timestamp = '2025-11-22 10:00:00')) }),
+  },
+  {
+    when: 'timestamp has no offset',
+    status: 400,
+    code: 'invalid',
+    field: 'timestamp',
+    send: () => ({ body: seedWith((b) => (b.timestamp = '2025-11-22T10:00:00')) }),
+  },
+  {
+    when: 'two_way_sync_enabled is a string',
+    status: 400,
+    code: 'invalid',
+    field: 'two_way_sync_enabled',
+    send: () => ({ body: seedWith((b) => (b.two_way_sync_enabled = 'true')) }),
+  },
+  {
+    when: 'post_types is an array',
+    status: 400,
+    code: 'invalid',
+    field: 'post_types',
+    send: () => ({ body: seedWith((b) => (b.post_types = [])) }),
+  },
+  {
+    when: 'neither post_types nor taxonomies is sent',
+    status: 400,
+    code: 'invalid',
+    field: 'non_field_errors',
+    send: () => ({ body: { timestamp: '2025-11-23T10:00:00Z' } }),
+  },
   { when: 'the JSON is malformed', status: 400, code: 'malformed_json', send: () => ({ raw: JSON.stringify(changed()).slice(0, -1) }) },
-  { when: 'the body is JSON sent as text/plain', status: 415, code: 'unsupported_media_type', send: () => ({ raw: JSON.stringify(changed()), contentType: 'text/plain' }) },
+  {
+    when: 'the body is JSON sent as text/plain',
+    status: 415,
+    code: 'unsupported_media_type',
+    send: () => ({ raw: JSON.stringify(changed()), contentType: 'text/plain' }),
+  },
   {
     when: 'the body is over 2 MiB',
     status: 413,
@@ -136,9 +235,31 @@ describe('POST /integration/integrations/{id}/update-structure/', () => {
     const after = JSON.parse(stored())
     expect(after).toEqual({
       ...JSON.parse(before),
-      content_types: { ...JSON.parse(before).content_types, post_types: { ...JSON.parse(before).content_types.post_types, post: { label: 'Posts', count: 124, enabled: true, fetch_limit: 100 } }, last_structure_fetch: '2025-11-23T10:00:00+02:00' },
+      content_types: {
+        ...JSON.parse(before).content_types,
+        post_types: {
+          ...JSON.parse(before).content_types.post_types,
+          post: { label: 'Posts', count: 124, enabled: true, fetch_limit: 100 },
+        },
+        last_structure_fetch: '2025-11-23T10:00:00+02:00',
+      },
     })
     expect(after.content_type_overrides.taxonomies).toEqual({ post_tag: { enabled: false } })
     expect(after.custom).toBe(1)
+  })
+
+  it('never answers 200 while dropping an entry: a __proto__ slug is stored or rejected with 400 naming it', async () => {
+    const prior = stored()
+    const res = await push({
+      raw: '{"post_types": {"__proto__": {"count": 1}, "post": {"count": 2}}, "timestamp": "2025-11-24T10:00:00Z"}',
+    })
+    if (res.status === 400) {
+      expect(res.body.errors).toHaveProperty(['post_types.__proto__'])
+      expect(stored()).toBe(prior)
+    } else {
+      expect(res.status).toBe(200)
+      expect(res.body.data.post_types_count).toBe(2)
+      expect(Object.keys(JSON.parse(stored()).content_types.post_types).sort()).toEqual(['__proto__', 'post'])
+    }
   })
 })

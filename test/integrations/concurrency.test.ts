@@ -13,12 +13,16 @@ beforeAll(async () => {
   s = await startServer()
   owner = await s.user()
   site = await s.site(owner.token)
-  const res = await s.call('PATCH', `/api/v1/integration/integrations/${site.integrationId}/`, { token: owner.token, body: { config_json: { custom: 1 } } })
+  const res = await s.call('PATCH', `/api/v1/integration/integrations/${site.integrationId}/`, {
+    token: owner.token,
+    body: { config_json: { custom: 1 } },
+  })
   expect(res.status).toBe(200)
 }, 20_000)
 afterAll(() => s.stop())
 
-const stored = () => JSON.parse(s.db.select({ c: integrations.configJson }).from(integrations).where(eq(integrations.id, site.integrationId)).get()!.c)
+const stored = () =>
+  JSON.parse(s.db.select({ c: integrations.configJson }).from(integrations).where(eq(integrations.id, site.integrationId)).get()!.c)
 const timestampOf = (i: number) => `2025-11-22T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`
 
 /** Push number i: its own counts, flags, timestamp and one slug no other push has. */
@@ -52,12 +56,19 @@ const pushPath = () => `/api/v1/integration/integrations/${site.integrationId}/u
 
 describe('POST /integration/integrations/{id}/update-structure/ under concurrency', () => {
   it(`answers 200 to each of ${N} parallel pushes and keeps exactly one of them whole`, async () => {
-    const responses = await Promise.all(Array.from({ length: N }, (_, i) => s.call('POST', pushPath(), { token: site.key, body: pushBody(i) })))
+    const responses = await Promise.all(
+      Array.from({ length: N }, (_, i) => s.call('POST', pushPath(), { token: site.key, body: pushBody(i) })),
+    )
     responses.forEach((res, i) => {
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
         success: true,
-        data: { message: 'Site structure updated successfully', post_types_count: 2, taxonomies_count: 1, last_structure_fetch: timestampOf(i) },
+        data: {
+          message: 'Site structure updated successfully',
+          post_types_count: 2,
+          taxonomies_count: 1,
+          last_structure_fetch: timestampOf(i),
+        },
       })
     })
     const config = stored()
@@ -83,7 +94,9 @@ describe('POST /integration/integrations/{id}/update-structure/ under concurrenc
     expect(responses.map((r) => r.status)).toEqual(Array(N).fill(200))
     const config = stored()
     const adminFields = Object.fromEntries(Array.from({ length: N / 2 }, (_, j) => [`admin_${2 * j + 1}`, 2 * j + 1]))
-    const winner = Array.from({ length: N }, (_, i) => i).find((i) => i % 2 === 0 && timestampOf(i) === config.content_types?.last_structure_fetch)
+    const winner = Array.from({ length: N }, (_, i) => i).find(
+      (i) => i % 2 === 0 && timestampOf(i) === config.content_types?.last_structure_fetch,
+    )
     expect(winner).toBeNumber()
     expect(config).toStrictEqual(storedShape(winner!, { custom: 1, ...adminFields }))
   }, 20_000)

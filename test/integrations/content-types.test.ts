@@ -8,7 +8,8 @@ beforeAll(async () => {
 afterAll(() => s.stop())
 
 const path = (id: number) => `/api/v1/integration/integrations/${id}/content-types/`
-const push = (id: number, token: string, body: unknown) => s.call('POST', `/api/v1/integration/integrations/${id}/update-structure/`, { token, body })
+const push = (id: number, token: string, body: unknown) =>
+  s.call('POST', `/api/v1/integration/integrations/${id}/update-structure/`, { token, body })
 
 describe('GET /integration/integrations/{id}/content-types/', () => {
   it('answers empty objects and a null last_structure_fetch before any push', async () => {
@@ -16,7 +17,13 @@ describe('GET /integration/integrations/{id}/content-types/', () => {
     const site = await s.site(u.token)
     const res = await s.call('GET', path(site.integrationId), { token: site.key })
     expect(res.status).toBe(200)
-    expect(res.body.data).toMatchObject({ post_types: {}, taxonomies: {}, last_structure_fetch: null, plugin_connection_enabled: true, two_way_sync_enabled: true })
+    expect(res.body.data).toMatchObject({
+      post_types: {},
+      taxonomies: {},
+      last_structure_fetch: null,
+      plugin_connection_enabled: true,
+      two_way_sync_enabled: true,
+    })
   })
 
   it('answers the pushed structure with synced_count 0 and stale for an old push', async () => {
@@ -24,8 +31,21 @@ describe('GET /integration/integrations/{id}/content-types/', () => {
     const site = await s.site(u.token)
     await push(site.integrationId, site.key, seedStructure())
     const res = await s.call('GET', path(site.integrationId), { token: site.key })
-    expect(res.body.data.post_types.post).toEqual({ label: 'Posts', count: 123, synced_count: 0, enabled: true, fetch_limit: 100, overridden: false })
-    expect(res.body.data.taxonomies.product_cat).toMatchObject({ label: 'Product Categories', count: 15, synced_count: 0, enabled: false, fetch_limit: 50 })
+    expect(res.body.data.post_types.post).toEqual({
+      label: 'Posts',
+      count: 123,
+      synced_count: 0,
+      enabled: true,
+      fetch_limit: 100,
+      overridden: false,
+    })
+    expect(res.body.data.taxonomies.product_cat).toMatchObject({
+      label: 'Product Categories',
+      count: 15,
+      synced_count: 0,
+      enabled: false,
+      fetch_limit: 50,
+    })
     expect(res.body.data.last_structure_fetch).toBe('2025-11-22T10:00:00Z')
     expect(res.body.data.stale).toBe(true)
     await push(site.integrationId, site.key, { ...seedStructure(), timestamp: new Date().toISOString() })
@@ -67,7 +87,10 @@ describe('PATCH /integration/integrations/{id}/content-types/', () => {
     const u = await s.user()
     const site = await s.site(u.token)
     await push(site.integrationId, site.key, seedStructure())
-    const res = await s.call('PATCH', path(site.integrationId), { token: u.token, body: { post_types: { post: { enabled: false }, nope: { enabled: false } } } })
+    const res = await s.call('PATCH', path(site.integrationId), {
+      token: u.token,
+      body: { post_types: { post: { enabled: false }, nope: { enabled: false } } },
+    })
     expect(res.status).toBe(400)
     expect(Object.keys(res.body.errors)).toEqual(['post_types.nope'])
     const after = (await s.call('GET', path(site.integrationId), { token: site.key })).body.data
@@ -78,6 +101,8 @@ describe('PATCH /integration/integrations/{id}/content-types/', () => {
     const u = await s.user()
     const site = await s.site(u.token)
     await push(site.integrationId, site.key, seedStructure())
-    expect((await s.call('PATCH', path(site.integrationId), { token: site.key, body: { post_types: { post: { enabled: false } } } })).status).toBe(403)
+    expect(
+      (await s.call('PATCH', path(site.integrationId), { token: site.key, body: { post_types: { post: { enabled: false } } } })).status,
+    ).toBe(403)
   })
 })

@@ -22,9 +22,15 @@ describe('/integration/integrations/', () => {
   it('answers 409 for a second integration of one platform, and creates another platform', async () => {
     const u = await s.user()
     const a = await s.site(u.token)
-    const dup = await s.call('POST', '/api/v1/integration/integrations/', { token: u.token, body: { site: a.siteId, platform: 'wordpress' } })
+    const dup = await s.call('POST', '/api/v1/integration/integrations/', {
+      token: u.token,
+      body: { site: a.siteId, platform: 'wordpress' },
+    })
     expect(dup.status).toBe(409)
-    const other = await s.call('POST', '/api/v1/integration/integrations/', { token: u.token, body: { site: a.siteId, platform: 'shopify', config_json: { x: 1 } } })
+    const other = await s.call('POST', '/api/v1/integration/integrations/', {
+      token: u.token,
+      body: { site: a.siteId, platform: 'shopify', config_json: { x: 1 } },
+    })
     expect(other.status).toBe(201)
     expect(other.body.data).toMatchObject({ site: a.siteId, platform: 'shopify', is_active: true, config_json: { x: 1 } })
   })
@@ -45,6 +51,8 @@ describe('/integration/integrations/', () => {
     const a = await s.site(u.token)
     expect((await s.call('GET', `/api/v1/integration/integrations/${a.integrationId}/`, { token: a.key })).status).toBe(200)
     expect((await s.call('DELETE', `/api/v1/integration/integrations/${a.integrationId}/`, { token: a.key })).status).toBe(403)
-    expect((await s.call('POST', '/api/v1/integration/integrations/', { token: a.key, body: { site: a.siteId, platform: 'x' } })).status).toBe(403)
+    expect(
+      (await s.call('POST', '/api/v1/integration/integrations/', { token: a.key, body: { site: a.siteId, platform: 'x' } })).status,
+    ).toBe(403)
   })
 })

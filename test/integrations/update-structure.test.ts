@@ -7,8 +7,10 @@ beforeAll(async () => {
 })
 afterAll(() => s.stop())
 
-const push = (id: number, token: string, body: unknown) => s.call('POST', `/api/v1/integration/integrations/${id}/update-structure/`, { token, body })
-const config = async (id: number, token: string) => (await s.call('GET', `/api/v1/integration/integrations/${id}/`, { token })).body.data.config_json
+const push = (id: number, token: string, body: unknown) =>
+  s.call('POST', `/api/v1/integration/integrations/${id}/update-structure/`, { token, body })
+const config = async (id: number, token: string) =>
+  (await s.call('GET', `/api/v1/integration/integrations/${id}/`, { token })).body.data.config_json
 
 describe('POST /integration/integrations/{id}/update-structure/', () => {
   it('answers exactly the seed response and stores the seed shape in config_json', async () => {
@@ -18,7 +20,12 @@ describe('POST /integration/integrations/{id}/update-structure/', () => {
     expect(res.status).toBe(200)
     expect(res.body).toEqual({
       success: true,
-      data: { message: 'Site structure updated successfully', post_types_count: 3, taxonomies_count: 3, last_structure_fetch: '2025-11-22T10:00:00Z' },
+      data: {
+        message: 'Site structure updated successfully',
+        post_types_count: 3,
+        taxonomies_count: 3,
+        last_structure_fetch: '2025-11-22T10:00:00Z',
+      },
     })
     const cfg = await config(site.integrationId, u.token)
     expect(cfg.content_types.post_types.product).toEqual({ label: 'Products', count: 456, enabled: false, fetch_limit: 50 })
@@ -59,7 +66,10 @@ describe('POST /integration/integrations/{id}/update-structure/', () => {
   it('preserves other config fields and keeps the flags when a push leaves them out', async () => {
     const u = await s.user()
     const site = await s.site(u.token)
-    await s.call('PATCH', `/api/v1/integration/integrations/${site.integrationId}/`, { token: u.token, body: { config_json: { custom: { a: 1 } } } })
+    await s.call('PATCH', `/api/v1/integration/integrations/${site.integrationId}/`, {
+      token: u.token,
+      body: { config_json: { custom: { a: 1 } } },
+    })
     await push(site.integrationId, site.key, { ...seedStructure(), two_way_sync_enabled: false })
     const { two_way_sync_enabled, plugin_connection_enabled, timestamp, ...rest } = seedStructure()
     await push(site.integrationId, site.key, { post_types: rest.post_types })

@@ -11,9 +11,26 @@ type Fixture = {
   admin: { token: string }
   creds: Record<Cred, Record<string, string>>
 }
-type Cred = 'no token' | 'a malformed token' | 'a JWT with a flipped signature' | 'a JWT re-encoded with the victim as sub' | 'an unsigned JWT (alg none)' | 'an expired JWT' | 'a revoked API key' | "another site's API key" | "another user's JWT"
+type Cred =
+  | 'no token'
+  | 'a malformed token'
+  | 'a JWT with a flipped signature'
+  | 'a JWT re-encoded with the victim as sub'
+  | 'an unsigned JWT (alg none)'
+  | 'an expired JWT'
+  | 'a revoked API key'
+  | "another site's API key"
+  | "another user's JWT"
 
-const BAD_CREDS: Cred[] = ['no token', 'a malformed token', 'a JWT with a flipped signature', 'a JWT re-encoded with the victim as sub', 'an unsigned JWT (alg none)', 'an expired JWT', 'a revoked API key']
+const BAD_CREDS: Cred[] = [
+  'no token',
+  'a malformed token',
+  'a JWT with a flipped signature',
+  'a JWT re-encoded with the victim as sub',
+  'an unsigned JWT (alg none)',
+  'an expired JWT',
+  'a revoked API key',
+]
 const UNAUTHENTICATED_CODE: Record<string, string> = { 'no token': 'not_authenticated', 'a revoked API key': 'invalid_api_key' }
 
 let s: TestServer
@@ -29,10 +46,14 @@ beforeAll(async () => {
   // Give the victim a real config: a pushed structure, an override and a field of its own.
   const integ = `/api/v1/integration/integrations/${vs.integrationId}`
   expect((await s.call('POST', `${integ}/update-structure/`, { token: vs.key, body: seedStructure() })).status).toBe(200)
-  expect((await s.call('PATCH', `${integ}/content-types/`, { token: v.token, body: { post_types: { post: { fetch_limit: 7 } } } })).status).toBe(200)
+  expect(
+    (await s.call('PATCH', `${integ}/content-types/`, { token: v.token, body: { post_types: { post: { fetch_limit: 7 } } } })).status,
+  ).toBe(200)
   expect((await s.call('PATCH', `${integ}/`, { token: v.token, body: { config_json: { custom: 'victim' } } })).status).toBe(200)
   const revoked = await s.call('POST', `/api/v1/system/sites/${vs.siteId}/api-keys/`, { token: v.token, body: { name: 'old' } })
-  expect((await s.call('DELETE', `/api/v1/system/sites/${vs.siteId}/api-keys/${revoked.body.data.id}/`, { token: v.token })).status).toBe(200)
+  expect((await s.call('DELETE', `/api/v1/system/sites/${vs.siteId}/api-keys/${revoked.body.data.id}/`, { token: v.token })).status).toBe(
+    200,
+  )
 
   const [vh, vp, vsig] = v.token.split('.') as [string, string, string]
   const [ah, ap, asig] = a.token.split('.') as [string, string, string]
@@ -40,7 +61,11 @@ beforeAll(async () => {
   const flipped = vsig.slice(0, 10) + (vsig[10] === 'A' ? 'B' : 'A') + vsig.slice(11)
   const forged = `${ah}.${b64({ ...decode(ap), sub: String(v.id) })}.${asig}`
   const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...decode(vp), sub: String(v.id) })}.`
-  const expired = await createAccessSigner(TEST_SECRET).sign({ sub: String(v.id), typ: 'access', exp: Math.floor(Date.now() / 1000) - 60 })
+  const signer = createAccessSigner(TEST_SECRET)
+  const expired = await signer.sign({ sub: String(v.id), typ: 'access', exp: Math.floor(Date.now() / 1000) - 60 })
+  // Control: the same signer with a future exp is accepted, so the 401s below are about expiry.
+  const fresh = await signer.sign({ sub: String(v.id), typ: 'access', exp: Math.floor(Date.now() / 1000) + 60 })
+  expect((await s.call('GET', '/api/v1/auth/me/', { token: fresh })).body.data.user.id).toBe(v.id)
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` })
   expect(decode(vh).alg).toBe('HS256')
   f = {
@@ -69,7 +94,9 @@ function victimSnapshot(): string {
     site: s.db.select().from(sites).where(eq(sites.id, id)).all(),
     keys: s.db.select().from(apiKeys).where(eq(apiKeys.siteId, id)).all(),
     integrations: s.db.select().from(integrations).where(eq(integrations.siteId, id)).all(),
-    totals: s.db.get(sql`select (select count(*) from sites) s, (select count(*) from api_keys) k, (select count(*) from integrations) i, (select count(*) from sync_events) e`),
+    totals: s.db.get(
+      sql`select (select count(*) from sites) s, (select count(*) from api_keys) k, (select count(*) from integrations) i, (select count(*) from sync_events) e`,
+    ),
   })
 }
 
@@ -80,21 +107,75 @@ const S = (f: Fixture) => `/api/v1/system/sites/${f.victim.siteId}`
 const ROUTES: Route[] = [
   { name: 'GET /auth/me/', method: 'GET', path: () => '/api/v1/auth/me/' },
   { name: 'GET /system/sites/', method: 'GET', path: () => '/api/v1/system/sites/' },
-  { name: 'POST /system/sites/', method: 'POST', path: () => '/api/v1/system/sites/', body: () => ({ name: 'Mine', url: 'https://mine.example.com' }), key: 403 },
+  {
+    name: 'POST /system/sites/',
+    method: 'POST',
+    path: () => '/api/v1/system/sites/',
+    body: () => ({ name: 'Mine', url: 'https://mine.example.com' }),
+    key: 403,
+  },
   { name: 'GET /system/sites/{id}/', method: 'GET', path: (f) => `${S(f)}/`, key: 404, user: 404 },
-  { name: 'PATCH /system/sites/{id}/', method: 'PATCH', path: (f) => `${S(f)}/`, body: () => ({ name: 'pwned', is_active: false }), key: 403, user: 404 },
+  {
+    name: 'PATCH /system/sites/{id}/',
+    method: 'PATCH',
+    path: (f) => `${S(f)}/`,
+    body: () => ({ name: 'pwned', is_active: false }),
+    key: 403,
+    user: 404,
+  },
   { name: 'DELETE /system/sites/{id}/', method: 'DELETE', path: (f) => `${S(f)}/`, key: 403, user: 404 },
-  { name: 'POST /system/sites/{id}/api-keys/', method: 'POST', path: (f) => `${S(f)}/api-keys/`, body: () => ({ name: 'backdoor' }), key: 403, user: 404 },
+  {
+    name: 'POST /system/sites/{id}/api-keys/',
+    method: 'POST',
+    path: (f) => `${S(f)}/api-keys/`,
+    body: () => ({ name: 'backdoor' }),
+    key: 403,
+    user: 404,
+  },
   { name: 'GET /system/sites/{id}/api-keys/', method: 'GET', path: (f) => `${S(f)}/api-keys/`, key: 403, user: 404 },
-  { name: 'DELETE /system/sites/{id}/api-keys/{key_id}/', method: 'DELETE', path: (f) => `${S(f)}/api-keys/${f.victim.keyId}/`, key: 403, user: 404 },
+  {
+    name: 'DELETE /system/sites/{id}/api-keys/{key_id}/',
+    method: 'DELETE',
+    path: (f) => `${S(f)}/api-keys/${f.victim.keyId}/`,
+    key: 403,
+    user: 404,
+  },
   { name: 'GET /integration/integrations/', method: 'GET', path: () => '/api/v1/integration/integrations/' },
-  { name: 'POST /integration/integrations/', method: 'POST', path: () => '/api/v1/integration/integrations/', body: (f) => ({ site: f.victim.siteId, platform: 'ghost' }), key: 403, user: 404 },
+  {
+    name: 'POST /integration/integrations/',
+    method: 'POST',
+    path: () => '/api/v1/integration/integrations/',
+    body: (f) => ({ site: f.victim.siteId, platform: 'ghost' }),
+    key: 403,
+    user: 404,
+  },
   { name: 'GET /integration/integrations/{id}/', method: 'GET', path: (f) => `${I(f)}/`, key: 404, user: 404 },
-  { name: 'PATCH /integration/integrations/{id}/', method: 'PATCH', path: (f) => `${I(f)}/`, body: () => ({ is_active: false, config_json: { custom: 'pwned' } }), key: 403, user: 404 },
+  {
+    name: 'PATCH /integration/integrations/{id}/',
+    method: 'PATCH',
+    path: (f) => `${I(f)}/`,
+    body: () => ({ is_active: false, config_json: { custom: 'pwned' } }),
+    key: 403,
+    user: 404,
+  },
   { name: 'DELETE /integration/integrations/{id}/', method: 'DELETE', path: (f) => `${I(f)}/`, key: 403, user: 404 },
-  { name: 'POST /integration/integrations/{id}/update-structure/', method: 'POST', path: (f) => `${I(f)}/update-structure/`, body: () => ({ post_types: { post: { label: 'Pwned', count: 1 } } }), key: 404, user: 404 },
+  {
+    name: 'POST /integration/integrations/{id}/update-structure/',
+    method: 'POST',
+    path: (f) => `${I(f)}/update-structure/`,
+    body: () => ({ post_types: { post: { label: 'Pwned', count: 1 } } }),
+    key: 404,
+    user: 404,
+  },
   { name: 'GET /integration/integrations/{id}/content-types/', method: 'GET', path: (f) => `${I(f)}/content-types/`, key: 404, user: 404 },
-  { name: 'PATCH /integration/integrations/{id}/content-types/', method: 'PATCH', path: (f) => `${I(f)}/content-types/`, body: () => ({ post_types: { post: { enabled: false } } }), key: 403, user: 404 },
+  {
+    name: 'PATCH /integration/integrations/{id}/content-types/',
+    method: 'PATCH',
+    path: (f) => `${I(f)}/content-types/`,
+    body: () => ({ post_types: { post: { enabled: false } } }),
+    key: 403,
+    user: 404,
+  },
 ]
 
 const send = (r: Route, cred: Cred, strip = false) => {
@@ -125,7 +206,10 @@ describe('tenant matrix', () => {
         expect(res.status).toBe(401)
         expect(res.body.code).toBe('not_authenticated')
       })
-      for (const [cred, status] of [["another site's API key", r.key], ["another user's JWT", r.user]] as const) {
+      for (const [cred, status] of [
+        ["another site's API key", r.key],
+        ["another user's JWT", r.user],
+      ] as const) {
         if (!status) continue
         it(`answers ${status} when called with ${cred}`, async () => {
           const res = await send(r, cred)
@@ -169,8 +253,13 @@ describe('GET /system/sites/', () => {
 
   it('answers an admin every site, inactive ones included', async () => {
     const third = await s.user()
-    const site = await s.call('POST', '/api/v1/system/sites/', { token: third.token, body: { name: 'Dormant', url: 'https://dormant.example.com' } })
-    expect((await s.call('PATCH', `/api/v1/system/sites/${site.body.data.id}/`, { token: third.token, body: { is_active: false } })).status).toBe(200)
+    const site = await s.call('POST', '/api/v1/system/sites/', {
+      token: third.token,
+      body: { name: 'Dormant', url: 'https://dormant.example.com' },
+    })
+    expect(
+      (await s.call('PATCH', `/api/v1/system/sites/${site.body.data.id}/`, { token: third.token, body: { is_active: false } })).status,
+    ).toBe(200)
     const res = await s.call('GET', '/api/v1/system/sites/', { token: f.admin.token })
     expect(res.status).toBe(200)
     expect(res.body.results.map((x: { id: number; is_active: boolean }) => [x.id, x.is_active])).toEqual([
@@ -193,7 +282,9 @@ describe('GET /system/sites/', () => {
 describe('GET /integration/integrations/?site=', () => {
   for (const cred of ["another site's API key", "another user's JWT"] as const) {
     it(`answers an empty list or 404, never the other site's integration, when filtered by another site with ${cred}`, async () => {
-      const res = await s.call('GET', `/api/v1/integration/integrations/?site=${f.victim.siteId}&platform=wordpress`, { headers: f.creds[cred] })
+      const res = await s.call('GET', `/api/v1/integration/integrations/?site=${f.victim.siteId}&platform=wordpress`, {
+        headers: f.creds[cred],
+      })
       if (res.status === 404) expect(res.body).toEqual({ success: false, error: expect.any(String), code: 'not_found' })
       else {
         expect(res.status).toBe(200)
@@ -206,7 +297,9 @@ describe('GET /integration/integrations/?site=', () => {
     const res = await s.call('GET', '/api/v1/integration/integrations/', { headers: f.creds["another site's API key"] })
     expect(res.status).toBe(200)
     expect(res.body.count).toBe(1)
-    expect(res.body.results.map((x: { id: number; site: number }) => [x.id, x.site])).toEqual([[f.attacker.integrationId, f.attacker.siteId]])
+    expect(res.body.results.map((x: { id: number; site: number }) => [x.id, x.site])).toEqual([
+      [f.attacker.integrationId, f.attacker.siteId],
+    ])
   })
 })
 

@@ -1,0 +1,143 @@
+// `npm run bench`: builds dist/igny8, runs it on loopback over a temp data dir, and measures content
+// ingest (sync-content, batches of 1,000) and content-types latency at 10k / 100k / 1M synced items,
+// beside a bare Bun.serve answering fixed JSON (the ceiling). Bounded: every phase has a time cap.
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { load, type LoadResult } from './load'
+
+const root = join(import.meta.dir, '..')
+const LEVELS = (process.env.BENCH_LEVELS ?? '10000,100000,1000000').split(',').map(Number)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
+const INGEST_CAP_S = Number(process.env.BENCH_INGEST_CAP_S ?? 240)
+
+if (spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
+
+const dir = mkdtempSync(join(tmpdir(), 'igny8-bench-'))
+const port = 20000 + Math.floor(Math.random() * 20000)
+const bin = join(root, 'dist/igny8')
+spawnSync(bin, ['user', 'create', '--email', 'bench@example.com', '--password', 'bench-password-1', '--admin', '--data-dir', dir], {
+  stdio: 'ignore',
+})
+const server = spawn(bin, ['serve', '--port', String(port), '--data-dir', dir, '--log-level', 'warn'], { stdio: 'inherit' })
+const base = `http://127.0.0.1:${port}/api/v1`
+const cleanup = () => {
+  server.kill('SIGTERM')
+  rmSync(dir, { recursive: true, force: true })
+}
+process.on('exit', cleanup)
+
+for (let i = 0; i < 100; i++) {
+  if (
+    await fetch(`${base}/health/`)
+      .then((r) => r.ok)
+      .catch(() => false)
+  )
+    break
+  await Bun.sleep(100)
+}
+const json = (token: string, body?: unknown): RequestInit => ({
+  method: body === undefined ? 'GET' : 'POST',
+  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  body: body === undefined ? undefined : JSON.stringify(body),
+})
+const login = await (
+  await fetch(`${base}/auth/login/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password-1' }),
+  })
+).json()
+const token = login.data.access
+const site = await (await fetch(`${base}/system/sites/`, json(token, { name: 'Bench', url: 'https://bench.example.com' }))).json()
+const key = (await (await fetch(`${base}/system/sites/${site.data.id}/api-keys/`, json(token, {}))).json()).data.key
+const integration = (await (await fetch(`${base}/integration/integrations/?site=${site.data.id}`, json(key))).json()).results[0].id
+const limit = 1_000_000
+await fetch(
+  `${base}/integration/integrations/${integration}/update-structure/`,
+  json(key, {
+    post_types: { post: { label: 'Posts', count: limit, fetch_limit: limit }, page: { label: 'Pages', count: 10, fetch_limit: 100 } },
+    taxonomies: {
+      category: { label: 'Categories', count: 50, fetch_limit: 100 },
+      post_tag: { label: 'Tags', count: 500, fetch_limit: 1000 },
+    },
+  }),
+)
+
+const item = (id: number) => ({
+  external_id: id,
+  post_type: 'post',
+  title: `Benchmark post number ${id}`,
+  slug: `benchmark-post-${id}`,
+  status: 'publish',
+  url: `https://bench.example.com/benchmark-post-${id}/`,
+  modified_at: '2025-11-22T10:00:00Z',
+  terms: { category: [1 + (id % 50)], post_tag: [1 + (id % 500), 1 + ((id * 7) % 500)] },
+})
+const batchBody = (from: number) => JSON.stringify({ items: Array.from({ length: 1000 }, (_, i) => item(from + i)) })
+
+let stored = 0
+const ingest = { items: 0, seconds: 0 }
+async function fillTo(target: number) {
+  const t0 = performance.now()
+  while (stored < target && (performance.now() - t0) / 1000 < INGEST_CAP_S) {
+    // Two batches in flight, as a plugin with a small worker pool would send them.
+    const bodies = [batchBody(stored + 1), batchBody(stored + 1001)].slice(0, Math.ceil((target - stored) / 1000))
+    const t = performance.now()
+    const results = await Promise.all(
+      bodies.map((b) =>
+        fetch(`${base}/integration/integrations/${integration}/sync-content/`, { ...json(key), method: 'POST', body: b }).then((r) =>
+          r.json(),
+        ),
+      ),
+    )
+    ingest.seconds += (performance.now() - t) / 1000
+    for (const r of results) {
+      if (!r.success || r.data.created !== 1000) throw new Error(`ingest failed: ${JSON.stringify(r).slice(0, 300)}`)
+    }
+    stored += bodies.length * 1000
+    ingest.items += bodies.length * 1000
+  }
+}
+
+const bare = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => Response.json({ success: true, data: { status: 'ok' } }) })
+const rows: { label: string; r: LoadResult }[] = []
+rows.push({
+  label: 'bare Bun.serve, fixed JSON (ceiling)',
+  r: await load(`http://127.0.0.1:${bare.port}/`, {}, { seconds: SECONDS, concurrency: CONCURRENCY }),
+})
+rows.push({ label: 'igny8 GET /health/', r: await load(`${base}/health/`, {}, { seconds: SECONDS, concurrency: CONCURRENCY }) })
+for (const level of LEVELS) {
+  await fillTo(level)
+  if (stored < level) {
+    console.log(`stopped filling at ${stored} items (cap ${INGEST_CAP_S}s)`)
+    break
+  }
+  const ct = await (await fetch(`${base}/integration/integrations/${integration}/content-types/`, json(key))).json()
+  if (ct.data.post_types.post.synced_count !== level) throw new Error(`synced_count ${ct.data.post_types.post.synced_count} != ${level}`)
+  rows.push({
+    label: `content-types, ${level.toLocaleString('en')} synced`,
+    r: await load(`${base}/integration/integrations/${integration}/content-types/`, json(key), {
+      seconds: SECONDS,
+      concurrency: CONCURRENCY,
+    }),
+  })
+}
+bare.stop(true)
+
+const f = (n: number, d = 2) => n.toFixed(d)
+console.log(
+  `\nIngest through sync-content (batches of 1,000, 2 in flight): ${Math.round(ingest.items / ingest.seconds).toLocaleString('en')} items/s over ${ingest.items.toLocaleString('en')} items (${f(ingest.seconds, 1)} s)`,
+)
+console.log(`\n| endpoint | requests/s | p50 ms | p99 ms | max ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |`)
+for (const { label, r } of rows)
+  console.log(`| ${label} | ${Math.round(r.rps).toLocaleString('en')} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${r.errors} |`)
+const ct = rows.filter((r) => r.label.startsWith('content-types'))
+if (ct.length > 1)
+  console.log(
+    `\ncontent-types p99 at ${ct.at(-1)!.label.split(', ')[1]} / at ${ct[0]!.label.split(', ')[1]}: ${f(ct.at(-1)!.r.p99 / ct[0]!.r.p99)}×`,
+  )
+console.log(`(${CONCURRENCY} concurrent clients, ${SECONDS} s per row, loopback, ${navigator.hardwareConcurrency} cores)`)
+process.exit(0)
