@@ -1,7 +1,8 @@
 // Who is calling: a user (JWT or admin session) or a site API key, resolved from the Authorization header.
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
-import { apiKeys, sites, users, type User } from '../db/schema'
+import { prepared } from '../db/prepared'
+import { apiKeys, users, type User } from '../db/schema'
 import { Forbidden, Unauthorized } from '../http/errors'
 import { hashSecret, looksLikeApiKey, type AccessSigner } from './tokens'
 
@@ -21,22 +22,31 @@ export async function resolveBearer(db: Db, signer: AccessSigner, authorization:
   const claims = await signer.verify(token)
   if (!claims || claims.typ !== 'access' || typeof claims.sub !== 'string')
     throw new Unauthorized('Invalid or expired access token.', 'token_not_valid')
-  const user = db
-    .select()
-    .from(users)
-    .where(eq(users.id, Number(claims.sub)))
-    .get()
+  const user = userById(db).get({ id: Number(claims.sub) })
   if (!user || !user.isActive) throw new Unauthorized('Invalid or expired access token.', 'token_not_valid')
   return { kind: 'user', user }
 }
 
+const userById = (db: Db) =>
+  prepared(db, 'auth.userById', (d) =>
+    d
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare(),
+  )
+
+const activeKeyByHash = (db: Db) =>
+  prepared(db, 'auth.activeKeyByHash', (d) =>
+    d
+      .select({ id: apiKeys.id, siteId: apiKeys.siteId, lastUsedAt: apiKeys.lastUsedAt })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+      .prepare(),
+  )
+
 function resolveApiKey(db: Db, token: string): ApiKeyCaller {
-  const row = db
-    .select({ id: apiKeys.id, siteId: apiKeys.siteId, lastUsedAt: apiKeys.lastUsedAt })
-    .from(apiKeys)
-    .innerJoin(sites, eq(sites.id, apiKeys.siteId))
-    .where(and(eq(apiKeys.keyHash, hashSecret(token)), isNull(apiKeys.revokedAt)))
-    .get()
+  const row = activeKeyByHash(db).get({ hash: hashSecret(token) })
   if (!row) throw new Unauthorized('Invalid or revoked API key.', 'invalid_api_key')
   const now = Date.now()
   if (!row.lastUsedAt || now - Date.parse(row.lastUsedAt) > LAST_USED_GRANULARITY_MS) {

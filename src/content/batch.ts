@@ -11,12 +11,6 @@ import type { SkipReason } from './rules'
 export type BatchResult = { created: number; updated: number; unchanged: number; deleted: number; skipped: SkipReason[] }
 export const emptyResult = (): BatchResult => ({ created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: [] })
 
-/** Rows per multi-row statement: under SQLite's bound-parameter limit for our widest table. */
-export const CHUNK = 500
-export function* chunks<T>(list: T[], size = CHUNK): Generator<T[]> {
-  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size)
-}
-
 /** Checks access, then runs `apply` and records its event in one immediate transaction. */
 export function runBatch(
   db: Db,
@@ -31,8 +25,8 @@ export function runBatch(
   const startedAt = new Date()
   return db.transaction(
     (tx) => {
-      const row = tx.query.integrations.findFirst({ where: (i, { eq }) => eq(i.id, integrationId), columns: { configJson: true } }).sync()
-      const result = apply(tx, parseConfig(row?.configJson ?? '{}'))
+      // Read inside the transaction: an admin override saved a moment ago must already apply.
+      const result = apply(tx, parseConfig(getIntegrationWithSite(db, integrationId).integration.configJson))
       const noun = kind === 'content' ? 'Content' : 'Terms'
       recordEvent(tx, {
         integrationId,

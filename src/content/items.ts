@@ -1,11 +1,12 @@
 // sync-content: upserts posts/pages/products keyed by (integration, external_id), deletes, keeps counters.
-import { and, eq, inArray, sql } from 'drizzle-orm'
+// Rows travel to SQLite as one JSON parameter expanded by json_each, so a 1,000-item batch is a
+// handful of statements instead of thousands (see docs/PERFORMANCE.md).
+import { sql } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
 import type { Db } from '../db/client'
-import { content, contentTermLinks } from '../db/schema'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import type { EventSource } from '../sync-log/service'
-import { chunks, emptyResult, fingerprint, runBatch, type BatchResult } from './batch'
+import { emptyResult, fingerprint, runBatch, type BatchResult } from './batch'
 import { applyCounterChanges, readCounters, type Tx } from './counters'
 import type { ItemInput, SyncContent } from './model'
 import { CounterDelta, limitReason, typeRefusal } from './rules'
@@ -26,27 +27,24 @@ function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationCon
   const counts = new CounterDelta(readCounters(tx, integrationId, 'post_type'))
 
   // Deletions first, so a batch that removes and adds items frees room under the limit.
-  for (const ids of chunks(batch.deleted)) {
-    const gone = tx
-      .delete(content)
-      .where(and(eq(content.integrationId, integrationId), inArray(content.externalId, ids)))
-      .returning({ postType: content.postType })
-      .all()
-    for (const g of gone) counts.add(g.postType, -1)
-    result.deleted += gone.length
+  if (batch.deleted.length) {
+    const gone = tx.all<{ post_type: string }>(sql`
+      delete from content where integration_id = ${integrationId}
+        and external_id in (select value from json_each(${JSON.stringify(batch.deleted)}))
+      returning post_type`)
+    for (const g of gone) counts.add(g.post_type, -1)
+    result.deleted = gone.length
   }
 
-  const existing = new Map<number, { postType: string; fingerprint: string }>()
-  for (const ids of chunks(batch.items.map((i) => i.external_id))) {
-    const rows = tx
-      .select({ externalId: content.externalId, postType: content.postType, fingerprint: content.fingerprint })
-      .from(content)
-      .where(and(eq(content.integrationId, integrationId), inArray(content.externalId, ids)))
-      .all()
-    for (const r of rows) existing.set(r.externalId, r)
+  const existing = new Map<number, { post_type: string; fingerprint: string }>()
+  if (batch.items.length) {
+    const rows = tx.all<{ external_id: number; post_type: string; fingerprint: string }>(sql`
+      select external_id, post_type, fingerprint from content where integration_id = ${integrationId}
+        and external_id in (select value from json_each(${JSON.stringify(batch.items.map((i) => i.external_id))}))`)
+    for (const r of rows) existing.set(r.external_id, r)
   }
 
-  const writes: { item: ItemInput; print: string }[] = []
+  const writes: (ItemInput & { fingerprint: string })[] = []
   for (const item of batch.items) {
     const refusal = typeRefusal('Post type', item.post_type, types[item.post_type])
     if (refusal) {
@@ -60,78 +58,39 @@ function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationCon
       continue
     }
     // Updates never hit the limit, except an item moving into another (full) type.
-    if (!before || before.postType !== item.post_type) {
+    if (!before || before.post_type !== item.post_type) {
       const limit = types[item.post_type]!.fetch_limit
       if (counts.count(item.post_type) >= limit) {
         result.skipped.push({ external_id: item.external_id, reason: limitReason('Post type', item.post_type, limit) })
         continue
       }
       counts.add(item.post_type, 1)
-      if (before) counts.add(before.postType, -1)
+      if (before) counts.add(before.post_type, -1)
     }
     if (before) result.updated++
     else result.created++
-    writes.push({ item, print })
+    writes.push({ ...item, fingerprint: print })
   }
 
-  writeItems(tx, integrationId, writes)
+  if (writes.length) upsertItems(tx, integrationId, writes)
   applyCounterChanges(tx, integrationId, 'post_type', counts.changes())
   return result
 }
 
-/** Upserts rows in multi-row statements and replaces their term links. */
-function writeItems(tx: Tx, integrationId: number, writes: { item: ItemInput; print: string }[]): void {
-  const now = new Date().toISOString()
-  for (const part of chunks(writes)) {
-    const ids = tx
-      .insert(content)
-      .values(
-        part.map(({ item, print }) => ({
-          integrationId,
-          externalId: item.external_id,
-          postType: item.post_type,
-          title: item.title,
-          slug: item.slug,
-          status: item.status,
-          url: item.url,
-          modifiedAt: item.modified_at,
-          seoTitle: item.seo?.title ?? null,
-          seoDescription: item.seo?.description ?? null,
-          fingerprint: print,
-          updatedAt: now,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [content.integrationId, content.externalId],
-        set: {
-          postType: sql`excluded.post_type`,
-          title: sql`excluded.title`,
-          slug: sql`excluded.slug`,
-          status: sql`excluded.status`,
-          url: sql`excluded.url`,
-          modifiedAt: sql`excluded.modified_at`,
-          seoTitle: sql`excluded.seo_title`,
-          seoDescription: sql`excluded.seo_description`,
-          fingerprint: sql`excluded.fingerprint`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      })
-      .returning({ id: content.id, externalId: content.externalId })
-      .all()
-    const idOf = new Map(ids.map((r) => [r.externalId, r.id]))
-    tx.delete(contentTermLinks)
-      .where(
-        inArray(
-          contentTermLinks.contentId,
-          ids.map((r) => r.id),
-        ),
-      )
-      .run()
-    const links = part.flatMap(({ item }) =>
-      Object.entries(item.terms).flatMap(([taxonomy, termIds]) =>
-        [...new Set(termIds)].map((termExternalId) => ({ contentId: idOf.get(item.external_id)!, taxonomy, termExternalId })),
-      ),
-    )
-    for (const l of chunks(links, 3000)) tx.insert(contentTermLinks).values(l).run()
-  }
+function upsertItems(tx: Tx, integrationId: number, writes: (ItemInput & { fingerprint: string })[]): void {
+  const rows = JSON.stringify(
+    writes.map((w) => ({ ...w, seo_title: w.seo?.title ?? null, seo_description: w.seo?.description ?? null, seo: undefined })),
+  )
+  tx.run(sql`
+    insert into content (integration_id, external_id, post_type, title, slug, status, url, modified_at,
+                         seo_title, seo_description, terms_json, fingerprint, updated_at)
+    select ${integrationId}, j.value->>'external_id', j.value->>'post_type', j.value->>'title', j.value->>'slug',
+           j.value->>'status', j.value->>'url', j.value->>'modified_at', j.value->>'seo_title',
+           j.value->>'seo_description', j.value->'terms', j.value->>'fingerprint', ${new Date().toISOString()}
+    from json_each(${rows}) j where true
+    on conflict (integration_id, external_id) do update set
+      post_type = excluded.post_type, title = excluded.title, slug = excluded.slug, status = excluded.status,
+      url = excluded.url, modified_at = excluded.modified_at, seo_title = excluded.seo_title,
+      seo_description = excluded.seo_description, terms_json = excluded.terms_json,
+      fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`)
 }

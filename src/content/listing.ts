@@ -1,7 +1,7 @@
 // Reading back what is stored: content with filters and its term ids, terms in tree order.
-import { and, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, count, desc, eq, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client'
-import { content, contentTaxonomy, contentTermLinks, type ContentItem, type Term } from '../db/schema'
+import { content, contentTaxonomy, type ContentItem, type Term } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
@@ -26,25 +26,10 @@ export function listContent(db: Db, integrationId: number, f: ContentFilter, pag
     .limit(page.page_size)
     .offset(offsetOf(page))
     .all()
-  const links = rows.length
-    ? db
-        .select()
-        .from(contentTermLinks)
-        .where(
-          inArray(
-            contentTermLinks.contentId,
-            rows.map((r) => r.id),
-          ),
-        )
-        .all()
-    : []
-  const termsOf = new Map<number, Record<string, number[]>>()
-  for (const l of links)
-    ((termsOf.get(l.contentId) ?? termsOf.set(l.contentId, {}).get(l.contentId)!)[l.taxonomy] ??= []).push(l.termExternalId)
-  return { count: total, results: rows.map((r) => serializeItem(r, termsOf.get(r.id) ?? {})) }
+  return { count: total, results: rows.map((r) => serializeItem(r)) }
 }
 
-export const serializeItem = (r: ContentItem, terms: Record<string, number[]>) => ({
+export const serializeItem = (r: ContentItem) => ({
   external_id: r.externalId,
   post_type: r.postType,
   title: r.title,
@@ -52,7 +37,7 @@ export const serializeItem = (r: ContentItem, terms: Record<string, number[]>) =
   status: r.status,
   url: r.url,
   modified_at: r.modifiedAt,
-  terms,
+  terms: JSON.parse(r.termsJson) as Record<string, number[]>,
   seo: { title: r.seoTitle, description: r.seoDescription },
   created_at: r.createdAt,
   updated_at: r.updatedAt,

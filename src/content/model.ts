@@ -14,7 +14,12 @@ const item = z.object({
   status: z.string().max(40).default('publish'),
   url: z.string().max(2000).default(''),
   modified_at: rfc3339.nullable().default(null),
-  terms: slugRecord(z.array(wpId).max(MAX_BATCH)).default({}),
+  terms: slugRecord(
+    z
+      .array(wpId)
+      .max(MAX_BATCH)
+      .transform((ids) => [...new Set(ids)]),
+  ).default({}),
   seo: z
     .object({ title: z.string().max(1000).nullable().optional(), description: z.string().max(5000).nullable().optional() })
     .nullable()

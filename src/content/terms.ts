@@ -1,11 +1,11 @@
 // sync-terms: upserts terms keyed by (integration, taxonomy, external_id), deletes, keeps counters.
-import { and, eq, inArray, or, sql } from 'drizzle-orm'
+// Like items, rows travel to SQLite as one JSON parameter expanded by json_each.
+import { sql } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
 import type { Db } from '../db/client'
-import { contentTaxonomy } from '../db/schema'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import type { EventSource } from '../sync-log/service'
-import { chunks, emptyResult, fingerprint, runBatch, type BatchResult } from './batch'
+import { emptyResult, fingerprint, runBatch, type BatchResult } from './batch'
 import { applyCounterChanges, readCounters, type Tx } from './counters'
 import type { SyncTerms, TermInput } from './model'
 import { CounterDelta, limitReason, typeRefusal } from './rules'
@@ -22,48 +22,30 @@ export function syncTerms(
 
 const keyOf = (taxonomy: string, externalId: number) => `${taxonomy}:${externalId}`
 
-/** Rows matching any (taxonomy, external_id) pair, as one OR of pairs per chunk. */
-const pairCondition = (integrationId: number, pairs: { taxonomy: string; external_id: number }[]) =>
-  and(
-    eq(contentTaxonomy.integrationId, integrationId),
-    or(...pairs.map((p) => and(eq(contentTaxonomy.taxonomy, p.taxonomy), eq(contentTaxonomy.externalId, p.external_id)))),
-  )
-
 function applyTermsBatch(tx: Tx, integrationId: number, config: IntegrationConfig, batch: SyncTerms): BatchResult {
   const result = emptyResult()
   const taxonomies = effectiveTypes(config, 'taxonomies')
   const counts = new CounterDelta(readCounters(tx, integrationId, 'taxonomy'))
 
-  for (const pairs of chunks(batch.deleted, 200)) {
-    const gone = tx
-      .delete(contentTaxonomy)
-      .where(pairCondition(integrationId, pairs))
-      .returning({ taxonomy: contentTaxonomy.taxonomy })
-      .all()
+  if (batch.deleted.length) {
+    const gone = tx.all<{ taxonomy: string }>(sql`
+      delete from content_taxonomy where integration_id = ${integrationId}
+        and (taxonomy, external_id) in (select value->>'taxonomy', value->>'external_id' from json_each(${JSON.stringify(batch.deleted)}))
+      returning taxonomy`)
     for (const g of gone) counts.add(g.taxonomy, -1)
-    result.deleted += gone.length
+    result.deleted = gone.length
   }
 
   const existing = new Map<string, string>()
-  const byTaxonomy = Map.groupBy(batch.terms, (t) => t.taxonomy)
-  for (const [taxonomy, terms] of byTaxonomy) {
-    for (const part of chunks(terms.map((t) => t.external_id))) {
-      const rows = tx
-        .select({ externalId: contentTaxonomy.externalId, fingerprint: contentTaxonomy.fingerprint })
-        .from(contentTaxonomy)
-        .where(
-          and(
-            eq(contentTaxonomy.integrationId, integrationId),
-            eq(contentTaxonomy.taxonomy, taxonomy),
-            inArray(contentTaxonomy.externalId, part),
-          ),
-        )
-        .all()
-      for (const r of rows) existing.set(keyOf(taxonomy, r.externalId), r.fingerprint)
-    }
+  if (batch.terms.length) {
+    const pairs = JSON.stringify(batch.terms.map((t) => ({ taxonomy: t.taxonomy, external_id: t.external_id })))
+    const rows = tx.all<{ taxonomy: string; external_id: number; fingerprint: string }>(sql`
+      select taxonomy, external_id, fingerprint from content_taxonomy where integration_id = ${integrationId}
+        and (taxonomy, external_id) in (select value->>'taxonomy', value->>'external_id' from json_each(${pairs}))`)
+    for (const r of rows) existing.set(keyOf(r.taxonomy, r.external_id), r.fingerprint)
   }
 
-  const writes: { term: TermInput; print: string }[] = []
+  const writes: (TermInput & { fingerprint: string })[] = []
   for (const term of batch.terms) {
     const refusal = typeRefusal('Taxonomy', term.taxonomy, taxonomies[term.taxonomy])
     if (refusal) {
@@ -85,37 +67,18 @@ function applyTermsBatch(tx: Tx, integrationId: number, config: IntegrationConfi
       counts.add(term.taxonomy, 1)
       result.created++
     } else result.updated++
-    writes.push({ term, print })
+    writes.push({ ...term, fingerprint: print })
   }
 
-  const now = new Date().toISOString()
-  for (const part of chunks(writes)) {
-    tx.insert(contentTaxonomy)
-      .values(
-        part.map(({ term, print }) => ({
-          integrationId,
-          taxonomy: term.taxonomy,
-          externalId: term.external_id,
-          name: term.name,
-          slug: term.slug,
-          parentExternalId: term.parent,
-          description: term.description,
-          fingerprint: print,
-          updatedAt: now,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [contentTaxonomy.integrationId, contentTaxonomy.taxonomy, contentTaxonomy.externalId],
-        set: {
-          name: sql`excluded.name`,
-          slug: sql`excluded.slug`,
-          parentExternalId: sql`excluded.parent_external_id`,
-          description: sql`excluded.description`,
-          fingerprint: sql`excluded.fingerprint`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      })
-      .run()
+  if (writes.length) {
+    tx.run(sql`
+      insert into content_taxonomy (integration_id, taxonomy, external_id, name, slug, parent_external_id, description, fingerprint, updated_at)
+      select ${integrationId}, j.value->>'taxonomy', j.value->>'external_id', j.value->>'name', j.value->>'slug',
+             j.value->>'parent', j.value->>'description', j.value->>'fingerprint', ${new Date().toISOString()}
+      from json_each(${JSON.stringify(writes)}) j where true
+      on conflict (integration_id, taxonomy, external_id) do update set
+        name = excluded.name, slug = excluded.slug, parent_external_id = excluded.parent_external_id,
+        description = excluded.description, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`)
   }
   applyCounterChanges(tx, integrationId, 'taxonomy', counts.changes())
   return result

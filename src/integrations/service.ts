@@ -1,11 +1,12 @@
 // Integrations the caller may see, and their CRUD.
-import { and, count as sqlCount, eq, type SQL } from 'drizzle-orm'
+import { and, count as sqlCount, eq, sql, type SQL } from 'drizzle-orm'
 import { requireUser, type Caller } from '../auth/caller'
 import type { Db } from '../db/client'
+import { prepared } from '../db/prepared'
 import { integrations, sites, type Integration, type Site } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
 import { Conflict, NotFound } from '../http/errors'
-import { getVisibleSite, visibleSites } from '../sites/service'
+import { canSeeSite, getVisibleSite, visibleSites } from '../sites/service'
 import { parseConfig } from './config'
 
 export const serializeIntegration = (i: Integration) => ({
@@ -18,26 +19,26 @@ export const serializeIntegration = (i: Integration) => ({
   updated_at: i.updatedAt,
 })
 
+const integrationWithSite = (db: Db) =>
+  prepared(db, 'integrations.withSite', (d) =>
+    d
+      .select({ integration: integrations, site: sites })
+      .from(integrations)
+      .innerJoin(sites, eq(sites.id, integrations.siteId))
+      .where(eq(integrations.id, sql.placeholder('id')))
+      .prepare(),
+  )
+
 /** One integration whose site the caller may see, with that site; else 404. */
 export function getVisibleIntegration(db: Db, caller: Caller, id: number): { integration: Integration; site: Site } {
-  const row = db
-    .select({ integration: integrations, site: sites })
-    .from(integrations)
-    .innerJoin(sites, eq(sites.id, integrations.siteId))
-    .where(and(eq(integrations.id, id), visibleSites(caller)))
-    .get()
-  if (!row) throw new NotFound('Integration')
+  const row = integrationWithSite(db).get({ id })
+  if (!row || !canSeeSite(caller, row.site)) throw new NotFound('Integration')
   return row
 }
 
 /** The same without a caller: for the server's own work (pulls, the daily job). */
 export function getIntegrationWithSite(db: Db, id: number): { integration: Integration; site: Site } {
-  const row = db
-    .select({ integration: integrations, site: sites })
-    .from(integrations)
-    .innerJoin(sites, eq(sites.id, integrations.siteId))
-    .where(eq(integrations.id, id))
-    .get()
+  const row = integrationWithSite(db).get({ id })
   if (!row) throw new NotFound('Integration')
   return row
 }

@@ -1,7 +1,8 @@
 // The plugin's structure push, the content-types read, and admin overrides of enabled/fetch_limit.
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { requireUser, type Caller } from '../auth/caller'
 import type { Db } from '../db/client'
+import { prepared } from '../db/prepared'
 import { integrations, typeCounters } from '../db/schema'
 import { Forbidden, Invalid } from '../http/errors'
 import { applyStructurePush, effectiveTypes, isStale, parseConfig, TYPE_KINDS, type IntegrationConfig, type Override } from './config'
@@ -49,13 +50,18 @@ export function pushStructure(db: Db, caller: Caller | null, id: number, push: S
   }
 }
 
+const countersOf = (db: Db) =>
+  prepared(db, 'integrations.counters', (d) =>
+    d
+      .select({ kind: typeCounters.kind, slug: typeCounters.slug, n: typeCounters.syncedCount })
+      .from(typeCounters)
+      .where(eq(typeCounters.integrationId, sql.placeholder('id')))
+      .prepare(),
+  )
+
 /** Structure with admin overrides applied and synced counts from the kept counters (one indexed read, whatever the volume). */
 export function readContentTypes(db: Db, integrationId: number, config: IntegrationConfig, now = Date.now()) {
-  const counters = db
-    .select({ kind: typeCounters.kind, slug: typeCounters.slug, n: typeCounters.syncedCount })
-    .from(typeCounters)
-    .where(eq(typeCounters.integrationId, integrationId))
-    .all()
+  const counters = countersOf(db).all({ id: integrationId })
   const synced = new Map(counters.map((c) => [`${c.kind}:${c.slug}`, c.n]))
   const section = (kind: (typeof TYPE_KINDS)[number], counterKind: 'post_type' | 'taxonomy') =>
     Object.fromEntries(

@@ -18,6 +18,12 @@ export function visibleSites(caller: Caller): SQL | undefined {
   return caller.user.isAdmin ? undefined : eq(sites.ownerId, caller.user.id)
 }
 
+/** The same rule in code, for rows already loaded. */
+export function canSeeSite(caller: Caller, site: Site): boolean {
+  if (caller.kind === 'apiKey') return site.id === caller.siteId
+  return caller.user.isAdmin || site.ownerId === caller.user.id
+}
+
 /** One site the caller may see, else 404 (another tenant's site is indistinguishable from none). */
 export function getVisibleSite(db: Db, caller: Caller, id: number): Site {
   const site = db

@@ -1,4 +1,4 @@
-// Synced WordPress content: items, terms, item↔term links, and the per-type
+// Synced WordPress content: items (with their term ids), terms, and the per-type
 // counters that make synced_count cost the same at any volume.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
@@ -22,6 +22,9 @@ export const content = sqliteTable(
     modifiedAt: text('modified_at'),
     seoTitle: text('seo_title'),
     seoDescription: text('seo_description'),
+    // The item's term ids by taxonomy ({"category":[12]}), linking it to content_taxonomy rows by
+    // WordPress id. Kept in the row: a separate link table tripled the writes of every batch.
+    termsJson: text('terms_json').notNull().default('{}'),
     // Fingerprint of everything the plugin sent, so a repeated batch is "unchanged" without a field-by-field compare.
     fingerprint: text('fingerprint').notNull().default(''),
     createdAt: text('created_at').notNull().default(now),
@@ -55,18 +58,6 @@ export const contentTaxonomy = sqliteTable(
     uniqueIndex('content_taxonomy_integration_tax_external_uq').on(t.integrationId, t.taxonomy, t.externalId),
     index('content_taxonomy_parent_idx').on(t.integrationId, t.taxonomy, t.parentExternalId),
   ],
-)
-
-export const contentTermLinks = sqliteTable(
-  'content_term_links',
-  {
-    contentId: integer('content_id')
-      .notNull()
-      .references(() => content.id, { onDelete: 'cascade' }),
-    taxonomy: text('taxonomy').notNull(),
-    termExternalId: integer('term_external_id').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.contentId, t.taxonomy, t.termExternalId] }), index('content_term_links_term_idx').on(t.taxonomy, t.termExternalId)],
 )
 
 export const typeCounters = sqliteTable(

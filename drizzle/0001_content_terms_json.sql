@@ -1,0 +1,2 @@
+DROP TABLE `content_term_links`;--> statement-breakpoint
+ALTER TABLE `content` ADD `terms_json` text DEFAULT '{}' NOT NULL;

