@@ -1,7 +1,9 @@
-// How errors look on the admin pages (the API answers JSON envelopes instead).
-import { html, htmlResponse } from '../http/html'
+// How errors look on the admin pages (the API answers JSON envelopes instead). One document serves both
+// plain requests and htmx: the layout steers htmx error answers into a toast, selecting #error-message.
+import { htmlResponse } from '../http/html'
 import type { ErrorEnvelope } from '../http/errors'
+import { errorPage } from '../../views/error'
 
 export function renderErrorPage(status: number, body: ErrorEnvelope, headers: Record<string, string>): Response {
-  return htmlResponse(html`<!doctype html><title>${status}</title><h1>${status}</h1><p>${body.error}</p>`, { status, headers })
+  return htmlResponse(errorPage({ status, message: body.error }), { status, headers })
 }

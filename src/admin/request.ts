@@ -13,9 +13,10 @@ export function isHttps(config: Pick<Config, 'trustProxy'>, request: Request): b
   return new URL(request.url).protocol === 'https:'
 }
 
-/** The origin the browser used to reach us (scheme from isHttps, host from the Host header). */
+/** The origin the browser used to reach us: scheme from isHttps, host from Host (or X-Forwarded-Host behind a trusted proxy). */
 export function requestOrigin(config: Pick<Config, 'trustProxy'>, request: Request): string {
-  return `${isHttps(config, request) ? 'https' : 'http'}://${new URL(request.url).host}`
+  const forwardedHost = config.trustProxy ? request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined
+  return `${isHttps(config, request) ? 'https' : 'http'}://${forwardedHost || new URL(request.url).host}`
 }
 
 /** The public server URL shown to admins (what the plugin must reach): --base-url, else the request's origin. */

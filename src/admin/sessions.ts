@@ -19,7 +19,12 @@ export function createSession(db: Db, userId: number, now = Date.now()) {
   db.delete(adminSessions).where(lt(adminSessions.expiresAt, now)).run()
   const session = db
     .insert(adminSessions)
-    .values({ idHash: hashSecret(cookie), userId, csrfToken: randomBytes(32).toString('base64url'), expiresAt: now + SESSION_TTL_SECONDS * 1000 })
+    .values({
+      idHash: hashSecret(cookie),
+      userId,
+      csrfToken: randomBytes(32).toString('base64url'),
+      expiresAt: now + SESSION_TTL_SECONDS * 1000,
+    })
     .returning()
     .get()
   return { cookie, session }

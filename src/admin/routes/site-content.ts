@@ -1,0 +1,75 @@
+// Site → Content types (cards whose Enabled / Limit save as admin overrides) and Site → Sync log.
+import { Elysia } from 'elysia'
+import type { AppContext } from '../../context'
+import { htmlResponse } from '../../http/html'
+import { NotFound } from '../../http/errors'
+import { getContentTypes, patchContentTypes } from '../../integrations/structure'
+import { listEvents } from '../../sync-log/service'
+import { contentTypesPage, typeCard } from '../../../views/sites/content-types'
+import { syncLogPage } from '../../../views/sites/sync-log'
+import { adminGuard, viewerOf } from '../guard'
+import { idParam, pageQuery, parseForm, typeCardForm, typeParams } from '../model'
+import { isHtmx, publicBaseUrl, seeOther } from '../request'
+import { siteContext } from '../sites-service'
+
+const LOG_PAGE_SIZE = 50
+
+export function siteContentPages(ctx: AppContext) {
+  const { db, config } = ctx
+  return new Elysia()
+    .use(adminGuard(ctx))
+    .get(
+      '/sites/:id/content-types',
+      ({ auth, caller, params, query, request }) => {
+        const c = siteContext(db, caller, params.id)
+        const types = getContentTypes(db, caller, c.integration.id)
+        const settings = { apiBase: `${publicBaseUrl(config, request)}/api/v1`, email: auth.user.email }
+        return htmlResponse(contentTypesPage({ viewer: viewerOf(auth), c, types, settings, notice: query.m }))
+      },
+      { page: 'user', params: idParam },
+    )
+    .post(
+      '/sites/:id/content-types/:kind/:slug',
+      ({ auth, caller, params, body, request }) => {
+        const { kind, slug } = params
+        const c = siteContext(db, caller, params.id)
+        const current = getContentTypes(db, caller, c.integration.id)[kind][slug]
+        if (!current) throw new NotFound('Content type')
+        const card = (t: typeof current, extra: { error?: string; saved?: boolean } = {}) =>
+          typeCard({ siteId: c.site.id, kind, slug, t, csrf: auth.session.csrfToken, ...extra })
+        const form = parseForm(typeCardForm, body)
+        if (!form.ok) {
+          const error = Object.values(form.errors)[0]
+          if (isHtmx(request)) return htmlResponse(card(current, { error }), { status: 422 })
+          const settings = { apiBase: `${publicBaseUrl(config, request)}/api/v1`, email: auth.user.email }
+          const types = getContentTypes(db, caller, c.integration.id)
+          return htmlResponse(
+            contentTypesPage({ viewer: viewerOf(auth), c, types, settings, cardError: { kind, slug, error: error ?? '' } }),
+            { status: 422 },
+          )
+        }
+        // Only what the admin actually changed becomes an override; "reset" returns both to the plugin's values.
+        const change: { enabled?: boolean | null; fetch_limit?: number | null } = form.data.reset
+          ? { enabled: null, fetch_limit: null }
+          : {
+              ...(form.data.enabled !== current.enabled && { enabled: form.data.enabled }),
+              ...(form.data.fetch_limit !== current.fetch_limit && { fetch_limit: form.data.fetch_limit }),
+            }
+        const after = Object.keys(change).length
+          ? patchContentTypes(db, caller, c.integration.id, { [kind]: { [slug]: change } })[kind][slug]!
+          : current
+        if (!isHtmx(request)) return seeOther(`/sites/${c.site.id}/content-types?m=saved#ct-${kind}-${slug}`)
+        return htmlResponse(card(after, { saved: true }))
+      },
+      { page: 'user', params: typeParams },
+    )
+    .get(
+      '/sites/:id/sync-log',
+      ({ auth, caller, params, query }) => {
+        const c = siteContext(db, caller, params.id)
+        const { count, results } = listEvents(db, { integrationId: c.integration.id }, { page: query.page, page_size: LOG_PAGE_SIZE })
+        return htmlResponse(syncLogPage({ viewer: viewerOf(auth), c, events: results, count, page: query.page, pageSize: LOG_PAGE_SIZE }))
+      },
+      { page: 'user', params: idParam, query: pageQuery },
+    )
+}

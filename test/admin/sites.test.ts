@@ -1,0 +1,76 @@
+// GET /sites (status per site and counts) and POST /sites (site + integration + first key, shown once).
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { seedStructure, startServer, type TestServer } from '../helpers/server'
+import { adminSession, post, send } from './client'
+
+let s: TestServer
+let me: Awaited<ReturnType<typeof adminSession>>
+beforeAll(async () => {
+  s = await startServer({ 'base-url': 'https://sync.example.com/' })
+  me = await adminSession(s, { admin: false })
+})
+afterAll(() => s.stop())
+
+const push = (site: { integrationId: number; key: string }, timestamp: string) =>
+  s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/update-structure/`, {
+    token: site.key,
+    body: { ...seedStructure(), timestamp },
+  })
+const statValue = (page: string, label: string) =>
+  new RegExp(`stat-value">(\\d+)</div>\\s*<div class="stat-label">${label}<`).exec(page)?.[1]
+
+describe('GET /sites', () => {
+  it('shows each site with its status badge and the counts per status', async () => {
+    const connected = await s.site(me.token, 'Fresh site')
+    await push(connected, new Date().toISOString())
+    await s.site(me.token, 'Untouched site')
+    const stale = await s.site(me.token, 'Old site')
+    await push(stale, new Date(Date.now() - 27 * 3600_000).toISOString())
+    const inactive = await s.site(me.token, 'Paused site')
+    await s.call('PATCH', `/api/v1/system/sites/${inactive.siteId}/`, { token: me.token, body: { is_active: false } })
+
+    const res = await send(s, 'GET', '/sites', { session: me.session })
+    expect(res.status).toBe(200)
+    const row = (name: string) => res.text.slice(res.text.indexOf(`>${name}<`)).split('</tr>')[0]!
+    expect(row('Fresh site')).toContain('Connected')
+    expect(row('Untouched site')).toContain('Never connected')
+    expect(row('Old site')).toContain('Stale')
+    expect(row('Paused site')).toContain('Inactive')
+    expect([statValue(res.text, 'Sites'), statValue(res.text, 'Connected'), statValue(res.text, 'Never connected')]).toEqual([
+      '4',
+      '1',
+      '1',
+    ])
+    expect([statValue(res.text, 'Stale'), statValue(res.text, 'Inactive')]).toEqual(['1', '1'])
+  })
+})
+
+describe('POST /sites', () => {
+  it('creates the site, its WordPress integration and a working first key, showing the key and the plugin settings', async () => {
+    const res = await post(s, me.session, '/sites', { name: 'Shop', url: 'https://shop.example.com' })
+    expect(res.status).toBe(201)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    const key = /igny8_sk_[\w-]+/.exec(res.text)![0]
+    expect(res.text).toContain('https://sync.example.com/api/v1') // --base-url wins over the request's origin
+    expect(res.text).toContain(me.email)
+    const mine = await s.call('GET', '/api/v1/system/sites/', { token: key })
+    expect(mine.body.results).toEqual([expect.objectContaining({ name: 'Shop', url: 'https://shop.example.com' })])
+    const integrations = await s.call('GET', `/api/v1/integration/integrations/?site=${mine.body.results[0].id}&platform=wordpress`, {
+      token: key,
+    })
+    expect(integrations.body.count).toBe(1)
+    // Never again: the connection page lists the key by prefix only.
+    const page = await send(s, 'GET', `/sites/${mine.body.results[0].id}/connection`, { session: me.session })
+    expect(page.text).not.toContain(key)
+    expect(page.text).toContain(key.slice(0, 15))
+  })
+
+  it('answers 422 with the form and field messages for a bad URL, creating nothing', async () => {
+    const before = (await send(s, 'GET', '/sites', { session: me.session })).text
+    const res = await post(s, me.session, '/sites', { name: 'Bad', url: 'ftp://nope' })
+    expect(res.status).toBe(422)
+    expect(res.text).toContain('Enter a valid http(s) URL.')
+    expect(res.text).toContain('value="Bad"')
+    expect(statValue((await send(s, 'GET', '/sites', { session: me.session })).text, 'Sites')).toBe(statValue(before, 'Sites'))
+  })
+})
