@@ -14,6 +14,7 @@ import { httpCore } from './http/core'
 import { integrationsRoutes } from './integrations'
 import type { Logger } from './log'
 import { openapiRoutes } from './openapi'
+import { pullRoutes } from './pull'
 import { sitesRoutes } from './sites'
 import { VERSION } from './version'
 
@@ -41,7 +42,8 @@ export function createApp(ctx: AppContext) {
         .use(sitesRoutes(ctx))
         .use(integrationsRoutes(ctx))
         .use(contentRoutes(ctx))
-        .use(syncLogRoutes(ctx)),
+        .use(syncLogRoutes(ctx))
+        .use(pullRoutes(ctx)),
     )
 }
 

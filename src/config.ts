@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import { isValidCronPattern } from './cron/schedule'
 
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -15,7 +16,7 @@ export const configSchema = z.object({
   baseUrl: z.string().url().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   trustProxy: bool.default(false),
-  cron: z.string().min(1).default('0 3 * * *'),
+  cron: z.string().min(1).default('0 3 * * *').refine(isValidCronPattern, 'not a valid cron pattern'),
   backupKeep: z.coerce.number().int().min(0).default(7),
   syncLogRetentionDays: z.coerce.number().int().min(1).default(90),
   pullAllowPrivate: bool.default(false),

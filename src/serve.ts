@@ -4,6 +4,7 @@ import { dbFile, ensureDataDir, type Config } from './config'
 import { migrateDb, openDb } from './db/client'
 import { transportBodyLimit } from './http/body'
 import { createLogger } from './log'
+import { startDailySchedule } from './cron'
 
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel)
@@ -29,6 +30,7 @@ export async function serve(config: Config): Promise<number> {
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${app.server!.port}`
   log.info('listening', { url, data_dir: config.dataDir, version: ctx.version })
+  const daily = startDailySchedule(app, ctx)
 
   return new Promise<number>((resolve) => {
     let stopping = false
@@ -38,6 +40,7 @@ export async function serve(config: Config): Promise<number> {
       log.info('shutting down', { signal })
       // Finish in-flight requests, then close the database so the WAL is checkpointed.
       await app.stop(false)
+      await daily.stop() // aborts a running job's pulls and waits for it, so the database closes after it
       db.$client.exec('PRAGMA optimize')
       db.$client.close()
       log.info('stopped')

@@ -1,0 +1,26 @@
+// `igny8 backup FILE`: a consistent copy of the database (VACUUM INTO), safe while the server runs.
+import { existsSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fail } from '../cli'
+import { dbFile, type Config } from '../config'
+import { writeBackup } from '../cron/backup'
+import { openDb } from '../db/client'
+import { describeSafely } from '../http/errors'
+
+export async function backup(config: Config, file: string): Promise<number> {
+  const target = resolve(file)
+  if (existsSync(target)) return fail(`${target} already exists; refusing to overwrite it (choose a new name or remove the old file first)`)
+  if (!existsSync(dirname(target))) return fail(`the directory ${dirname(target)} does not exist`)
+  const source = dbFile(config)
+  if (!existsSync(source)) return fail(`there is no database at ${source} (check --data-dir)`)
+  const db = openDb(source)
+  try {
+    writeBackup(db, target)
+  } catch (e) {
+    return fail(`the backup could not be written: ${describeSafely(e)}`)
+  } finally {
+    db.$client.close()
+  }
+  process.stdout.write(`backup of ${source} written to ${target} (${statSync(target).size} bytes)\n`)
+  return 0
+}

@@ -1,0 +1,54 @@
+// The daily job's housekeeping: expired tokens and sessions, sync-log retention, PRAGMA optimize, a dated backup.
+// Each step runs on its own, so one failing step is reported without skipping the rest.
+import { basename } from 'node:path'
+import { lt } from 'drizzle-orm'
+import { pruneRefreshTokens } from '../auth/service'
+import type { Config } from '../config'
+import { changesOf, type Db } from '../db/client'
+import { adminSessions } from '../db/schema'
+import { describeSafely } from '../http/errors'
+import { pruneEvents } from '../sync-log/service'
+import { datedBackup } from './backup'
+
+export type HousekeepingReport = {
+  refresh_tokens_pruned: number
+  events_pruned: number
+  sessions_pruned: number
+  backup: string | null
+  backups_removed: number
+  /** One line per failed step, e.g. "backup: SQLiteError: disk I/O error". */
+  failures: string[]
+}
+
+export function housekeeping(
+  db: Db,
+  config: Pick<Config, 'dataDir' | 'backupKeep' | 'syncLogRetentionDays'>,
+  now: Date,
+): HousekeepingReport {
+  const report: HousekeepingReport = {
+    refresh_tokens_pruned: 0,
+    events_pruned: 0,
+    sessions_pruned: 0,
+    backup: null,
+    backups_removed: 0,
+    failures: [],
+  }
+  const step = (name: string, run: () => void) => {
+    try {
+      run()
+    } catch (e) {
+      report.failures.push(`${name}: ${describeSafely(e)}`)
+    }
+  }
+  const t = now.getTime()
+  step('refresh tokens', () => (report.refresh_tokens_pruned = pruneRefreshTokens(db, t)))
+  step('sync log', () => (report.events_pruned = pruneEvents(db, config.syncLogRetentionDays, t)))
+  step('admin sessions', () => (report.sessions_pruned = changesOf(db.delete(adminSessions).where(lt(adminSessions.expiresAt, t)).run())))
+  step('optimize', () => db.$client.exec('PRAGMA optimize'))
+  step('backup', () => {
+    const { file, removed } = datedBackup(db, config.dataDir, config.backupKeep, now)
+    report.backup = file && basename(file)
+    report.backups_removed = removed.length
+  })
+  return report
+}

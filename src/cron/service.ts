@@ -1,0 +1,136 @@
+// The daily job: pull every integration that has credentials, note which ones turned stale, housekeeping,
+// and one `cron` event saying what it did. Never two runs at once, in this process or beside another.
+import { asc, eq } from 'drizzle-orm'
+import type { Config } from '../config'
+import type { Db } from '../db/client'
+import { integrations, pullCredentials, sites, type SyncEvent } from '../db/schema'
+import { HttpError, describeSafely } from '../http/errors'
+import { isStale, parseConfig, STALE_AFTER_MS } from '../integrations/config'
+import type { Logger } from '../log'
+import { runPull } from '../pull/service'
+import { recordEvent } from '../sync-log/service'
+import { acquireLock, readState, releaseLock, STATE, type LockHolder } from './app-state'
+import { housekeeping, type HousekeepingReport } from './housekeeping'
+import { markRun } from './schedule'
+
+export type JobDeps = { db: Db; config: Config; log: Logger }
+export type JobOptions = { trigger?: 'schedule' | 'catch-up' | 'cli' | 'manual'; signal?: AbortSignal }
+export type PullOutcome = { integration: number; wp_url: string; status: 'ok' | 'error' | 'skipped'; summary: string; error: string | null }
+export type DailyJobResult =
+  | { ran: true; event: SyncEvent; pulls: PullOutcome[]; newlyStale: number[]; staleTotal: number; housekeeping: HousekeepingReport }
+  | { ran: false; reason: string; holder?: LockHolder }
+
+// Data dirs with a run in progress in this process; the app_state lock covers other processes.
+const runningIn = new Set<string>()
+
+/** Runs the daily job once at `now` (injectable for tests), unless a run is already in progress. */
+export async function runDailyJob(deps: JobDeps, now = new Date(), opts: JobOptions = {}): Promise<DailyJobResult> {
+  const key = deps.config.dataDir
+  if (runningIn.has(key)) return { ran: false, reason: 'The daily job is already running in this server.' }
+  runningIn.add(key)
+  try {
+    const lock = acquireLock(deps.db)
+    if (!lock.acquired)
+      return {
+        ran: false,
+        reason: `The daily job is already running (process ${lock.holder.pid}, since ${lock.holder.acquired_at}).`,
+        holder: lock.holder,
+      }
+    try {
+      return await run(deps, now, opts)
+    } finally {
+      releaseLock(deps.db, lock.token)
+    }
+  } finally {
+    runningIn.delete(key)
+  }
+}
+
+async function run({ db, config, log }: JobDeps, now: Date, opts: JobOptions): Promise<DailyJobResult> {
+  const t0 = performance.now()
+  const lastRun = readState(db, STATE.lastRunAt)
+  const pulls: PullOutcome[] = []
+  for (const t of pullTargets(db)) {
+    const outcome = { integration: t.integrationId, wp_url: t.wpUrl }
+    if (opts.signal?.aborted) pulls.push({ ...outcome, status: 'skipped', summary: 'Not pulled: the server is shutting down', error: null })
+    else if (!t.active)
+      pulls.push({ ...outcome, status: 'skipped', summary: 'Not pulled: the site or integration is inactive', error: null })
+    else {
+      try {
+        const e = await runPull({ db, config, log }, t.integrationId, { source: 'cron', signal: opts.signal })
+        pulls.push({ ...outcome, status: e.status, summary: e.summary, error: e.error })
+      } catch (e) {
+        // A pull already running (409) or gone meanwhile; one integration never stops the others.
+        const message = e instanceof HttpError ? e.message : describeSafely(e)
+        pulls.push({ ...outcome, status: 'skipped', summary: `Not pulled: ${message}`, error: null })
+      }
+    }
+  }
+  // After the pulls, so a site the job just refreshed is not reported.
+  const { newlyStale, staleTotal } = findStale(db, now, lastRun)
+  markRun(db, now)
+  const hk = housekeeping(db, config, now)
+
+  const count = (s: PullOutcome['status']) => pulls.filter((p) => p.status === s).length
+  const counts = {
+    trigger: opts.trigger ?? 'manual',
+    pulls_ok: count('ok'),
+    pulls_failed: count('error'),
+    pulls_skipped: count('skipped'),
+    newly_stale: newlyStale,
+    stale_total: staleTotal,
+    ...hk,
+  }
+  const summary =
+    `Daily job: ${pulls.length} pulls (${counts.pulls_ok} ok, ${counts.pulls_failed} failed, ${counts.pulls_skipped} skipped), ` +
+    `${newlyStale.length} newly stale; pruned ${hk.refresh_tokens_pruned} refresh tokens, ${hk.events_pruned} sync events, ` +
+    `${hk.sessions_pruned} admin sessions; ${hk.backup ? `backup ${hk.backup}` : 'no backup'}`
+  const event = recordEvent(db, {
+    integrationId: null,
+    kind: 'cron',
+    source: 'cron',
+    status: hk.failures.length ? 'error' : 'ok',
+    summary,
+    counts,
+    error: hk.failures.length ? hk.failures.join('; ') : null,
+    startedAt: now,
+    durationMs: performance.now() - t0,
+  })
+  log.info('daily job finished', { summary, duration_ms: event.durationMs })
+  return { ran: true, event, pulls, newlyStale, staleTotal, housekeeping: hk }
+}
+
+function pullTargets(db: Db) {
+  return db
+    .select({
+      integrationId: pullCredentials.integrationId,
+      wpUrl: pullCredentials.wpUrl,
+      integrationActive: integrations.isActive,
+      siteActive: sites.isActive,
+    })
+    .from(pullCredentials)
+    .innerJoin(integrations, eq(integrations.id, pullCredentials.integrationId))
+    .innerJoin(sites, eq(sites.id, integrations.siteId))
+    .orderBy(asc(pullCredentials.integrationId))
+    .all()
+    .map((r) => ({ ...r, active: r.integrationActive && r.siteActive }))
+}
+
+/** Stale integrations, and those that turned stale since the last run (all of them before any run). */
+function findStale(db: Db, now: Date, lastRun: string | null) {
+  const since = lastRun ? Date.parse(lastRun) : -Infinity
+  const newlyStale: number[] = []
+  let staleTotal = 0
+  for (const row of db
+    .select({ id: integrations.id, configJson: integrations.configJson })
+    .from(integrations)
+    .orderBy(asc(integrations.id))
+    .all()) {
+    const config = parseConfig(row.configJson)
+    if (!isStale(config, now.getTime())) continue
+    staleTotal++
+    const turnedStaleAt = Date.parse(config.content_types!.last_structure_fetch!) + STALE_AFTER_MS
+    if (turnedStaleAt > since) newlyStale.push(row.id)
+  }
+  return { newlyStale, staleTotal }
+}
