@@ -9,7 +9,7 @@ import type { EventSource } from '../sync-log/service'
 import { emptyResult, fingerprint, runBatch, type BatchResult } from './batch'
 import { applyCounterChanges, readCounters, type Tx } from './counters'
 import type { ItemInput, SyncContent } from './model'
-import { CounterDelta, limitReason, typeRefusal } from './rules'
+import { classifyBatch, CounterDelta, type Stored } from './rules'
 
 export function syncContent(
   db: Db,
@@ -36,42 +36,23 @@ function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationCon
     result.deleted = gone.length
   }
 
-  const existing = new Map<number, { post_type: string; fingerprint: string }>()
+  const existing = new Map<number, Stored>()
   if (batch.items.length) {
     const rows = tx.all<{ external_id: number; post_type: string; fingerprint: string }>(sql`
       select external_id, post_type, fingerprint from content where integration_id = ${integrationId}
         and external_id in (select value from json_each(${JSON.stringify(batch.items.map((i) => i.external_id))}))`)
-    for (const r of rows) existing.set(r.external_id, r)
+    for (const r of rows) existing.set(r.external_id, { type: r.post_type, fingerprint: r.fingerprint })
   }
 
-  const writes: (ItemInput & { fingerprint: string })[] = []
-  for (const item of batch.items) {
-    const refusal = typeRefusal('Post type', item.post_type, types[item.post_type])
-    if (refusal) {
-      result.skipped.push({ external_id: item.external_id, reason: refusal })
-      continue
-    }
-    const print = fingerprint(item)
-    const before = existing.get(item.external_id)
-    if (before && before.fingerprint === print) {
-      result.unchanged++
-      continue
-    }
-    // Updates never hit the limit, except an item moving into another (full) type.
-    if (!before || before.post_type !== item.post_type) {
-      const limit = types[item.post_type]!.fetch_limit
-      if (counts.count(item.post_type) >= limit) {
-        result.skipped.push({ external_id: item.external_id, reason: limitReason('Post type', item.post_type, limit) })
-        continue
-      }
-      counts.add(item.post_type, 1)
-      if (before) counts.add(before.post_type, -1)
-    }
-    if (before) result.updated++
-    else result.created++
-    writes.push({ ...item, fingerprint: print })
-  }
-
+  const writes = classifyBatch(batch.items, {
+    noun: 'Post type',
+    typeOf: (item) => item.post_type,
+    storedOf: (item) => existing.get(item.external_id),
+    types,
+    counts,
+    result,
+    fingerprint,
+  })
   if (writes.length) upsertItems(tx, integrationId, writes)
   applyCounterChanges(tx, integrationId, 'post_type', counts.changes())
   return result

@@ -28,3 +28,53 @@ export class CounterDelta {
     return [...this.delta].filter(([, n]) => n !== 0)
   }
 }
+
+export type Stored = { type: string; fingerprint: string }
+
+/**
+ * Sorts a batch into skipped / unchanged / to-write, in order, the same way for items and terms:
+ * the type must accept writes, an identical fingerprint is unchanged, and a row that would add to a
+ * type (new, or moved from another type) must fit under that type's fetch_limit.
+ */
+export function classifyBatch<T extends { external_id: number }>(
+  rows: T[],
+  o: {
+    noun: Noun
+    typeOf: (row: T) => string
+    storedOf: (row: T) => Stored | undefined
+    types: Record<string, EffectiveType>
+    counts: CounterDelta
+    result: { created: number; updated: number; unchanged: number; skipped: SkipReason[] }
+    fingerprint: (row: T) => string
+  },
+): (T & { fingerprint: string })[] {
+  const writes: (T & { fingerprint: string })[] = []
+  for (const row of rows) {
+    const type = o.typeOf(row)
+    const refusal = typeRefusal(o.noun, type, o.types[type])
+    if (refusal) {
+      o.result.skipped.push({ external_id: row.external_id, reason: refusal })
+      continue
+    }
+    const print = o.fingerprint(row)
+    const before = o.storedOf(row)
+    if (before?.fingerprint === print) {
+      o.result.unchanged++
+      continue
+    }
+    // Updates never hit the limit, except a row moving into another (full) type.
+    if (!before || before.type !== type) {
+      const limit = o.types[type]!.fetch_limit
+      if (o.counts.count(type) >= limit) {
+        o.result.skipped.push({ external_id: row.external_id, reason: limitReason(o.noun, type, limit) })
+        continue
+      }
+      o.counts.add(type, 1)
+      if (before) o.counts.add(before.type, -1)
+    }
+    if (before) o.result.updated++
+    else o.result.created++
+    writes.push({ ...row, fingerprint: print })
+  }
+  return writes
+}

@@ -7,8 +7,8 @@ import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import type { EventSource } from '../sync-log/service'
 import { emptyResult, fingerprint, runBatch, type BatchResult } from './batch'
 import { applyCounterChanges, readCounters, type Tx } from './counters'
-import type { SyncTerms, TermInput } from './model'
-import { CounterDelta, limitReason, typeRefusal } from './rules'
+import type { SyncTerms } from './model'
+import { classifyBatch, CounterDelta, type Stored } from './rules'
 
 export function syncTerms(
   db: Db,
@@ -36,39 +36,24 @@ function applyTermsBatch(tx: Tx, integrationId: number, config: IntegrationConfi
     result.deleted = gone.length
   }
 
-  const existing = new Map<string, string>()
+  const existing = new Map<string, Stored>()
   if (batch.terms.length) {
     const pairs = JSON.stringify(batch.terms.map((t) => ({ taxonomy: t.taxonomy, external_id: t.external_id })))
     const rows = tx.all<{ taxonomy: string; external_id: number; fingerprint: string }>(sql`
       select taxonomy, external_id, fingerprint from content_taxonomy where integration_id = ${integrationId}
         and (taxonomy, external_id) in (select value->>'taxonomy', value->>'external_id' from json_each(${pairs}))`)
-    for (const r of rows) existing.set(keyOf(r.taxonomy, r.external_id), r.fingerprint)
+    for (const r of rows) existing.set(keyOf(r.taxonomy, r.external_id), { type: r.taxonomy, fingerprint: r.fingerprint })
   }
 
-  const writes: (TermInput & { fingerprint: string })[] = []
-  for (const term of batch.terms) {
-    const refusal = typeRefusal('Taxonomy', term.taxonomy, taxonomies[term.taxonomy])
-    if (refusal) {
-      result.skipped.push({ external_id: term.external_id, reason: refusal })
-      continue
-    }
-    const print = fingerprint(term)
-    const before = existing.get(keyOf(term.taxonomy, term.external_id))
-    if (before === print) {
-      result.unchanged++
-      continue
-    }
-    if (before === undefined) {
-      const limit = taxonomies[term.taxonomy]!.fetch_limit
-      if (counts.count(term.taxonomy) >= limit) {
-        result.skipped.push({ external_id: term.external_id, reason: limitReason('Taxonomy', term.taxonomy, limit) })
-        continue
-      }
-      counts.add(term.taxonomy, 1)
-      result.created++
-    } else result.updated++
-    writes.push({ ...term, fingerprint: print })
-  }
+  const writes = classifyBatch(batch.terms, {
+    noun: 'Taxonomy',
+    typeOf: (term) => term.taxonomy,
+    storedOf: (term) => existing.get(keyOf(term.taxonomy, term.external_id)),
+    types: taxonomies,
+    counts,
+    result,
+    fingerprint,
+  })
 
   if (writes.length) {
     tx.run(sql`
