@@ -65,9 +65,10 @@ export type EffectiveType = StructureEntry & { overridden: boolean }
 export function effectiveTypes(config: IntegrationConfig, kind: TypeKind): Record<string, EffectiveType> {
   const reported = config.content_types?.[kind] ?? {}
   const overrides = config.content_type_overrides?.[kind] ?? {}
-  const out: Record<string, EffectiveType> = {}
+  // No prototype: a WordPress slug such as "constructor" must not find Object.prototype members.
+  const out: Record<string, EffectiveType> = Object.create(null)
   for (const [slug, e] of Object.entries(reported)) {
-    const o = overrides[slug] ?? {}
+    const o = Object.hasOwn(overrides, slug) ? overrides[slug]! : {}
     out[slug] = {
       label: e.label,
       count: e.count,

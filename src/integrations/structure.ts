@@ -108,7 +108,7 @@ export function patchContentTypes(db: Db, caller: Caller, id: number, patch: Con
       const errors: Record<string, string[]> = {}
       for (const kind of TYPE_KINDS) {
         for (const [slug, change] of Object.entries(patch[kind] ?? {})) {
-          if (!current.content_types?.[kind]?.[slug]) {
+          if (!Object.hasOwn(current.content_types?.[kind] ?? {}, slug)) {
             errors[`${kind}.${slug}`] = ['The last structure pushed for this site has no such type.']
             continue
           }

@@ -97,6 +97,15 @@ describe('PATCH /integration/integrations/{id}/content-types/', () => {
     expect(after.post_types.post.enabled).toBe(true)
   })
 
+  it('answers 400 for slugs that are Object.prototype members, not a bogus override', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    await push(site.integrationId, site.key, seedStructure())
+    const res = await s.call('PATCH', path(site.integrationId), { token: u.token, body: { post_types: { constructor: { enabled: false } } } })
+    expect(res.status).toBe(400)
+    expect(Object.keys(res.body.errors)).toEqual(['post_types.constructor'])
+  })
+
   it('answers 403 to an API key', async () => {
     const u = await s.user()
     const site = await s.site(u.token)
