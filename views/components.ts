@@ -69,6 +69,18 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
 export const time = (iso: string | null | undefined) =>
   iso ? html`<time datetime="${iso}" title="${utc(iso)}">${ago(iso)}</time>` : html`<span class="muted">never</span>`
 
+/** The URL as a link only when it is http(s): URLs from WordPress are untrusted, and a javascript: href would run here. */
+export function externalLink(url: string): Html | string {
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(url)
+  } catch {}
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) return url
+  return html`<a href="${parsed.href}" target="_blank" rel="noopener noreferrer"
+    >${url}<span class="sr-only"> (opens in a new tab)</span></a
+  >`
+}
+
 /** Fixed messages shown after a redirect (?m=key); only known keys render, so the URL cannot inject text. */
 const NOTICES: Record<string, string> = {
   'logged-out': 'You have been logged out.',

@@ -1,16 +1,26 @@
 // The admin pages (server-rendered, htmx-enhanced), mounted at the site root: first-run setup, login,
-// account, users, sites with their connection, content types and sync log, and the static files.
+// account, users, sites with their connection, content types, synced items and terms, sync log, and the
+// static files.
 import { Elysia } from 'elysia'
 import type { AppContext } from '../context'
 import { assetRoutes } from './assets'
 import { authPages } from './routes/auth'
 import { siteContentPages } from './routes/site-content'
+import { sitePullPages } from './routes/site-pull'
 import { sitePages } from './routes/sites'
+import { syncedContentPages } from './routes/synced-content'
 import { userPages } from './routes/users'
 import { initSetupToken } from './setup'
 
 export function adminRoutes(ctx: AppContext) {
   // Built once per app: with no user yet, this is where the one-time setup token is made and logged.
   initSetupToken(ctx)
-  return new Elysia().use(assetRoutes()).use(authPages(ctx)).use(sitePages(ctx)).use(siteContentPages(ctx)).use(userPages(ctx))
+  return new Elysia()
+    .use(assetRoutes())
+    .use(authPages(ctx))
+    .use(sitePages(ctx))
+    .use(siteContentPages(ctx))
+    .use(syncedContentPages(ctx))
+    .use(sitePullPages(ctx))
+    .use(userPages(ctx))
 }

@@ -43,8 +43,18 @@ export const typeParams = z.object({
   kind: z.enum(['post_types', 'taxonomies']),
   slug: z.string().regex(/^[a-z0-9_-]{1,32}$/),
 })
+export const slugParams = typeParams.omit({ kind: true })
 export const keyParams = z.object({ id: z.coerce.number().int().positive(), keyId: z.coerce.number().int().positive() })
-export const pageQuery = z.object({ page: z.coerce.number().int().min(1).catch(1).default(1), m: z.string().max(40).optional() })
+// Query strings come from links people bookmark and edit: a bad value falls back instead of answering 400.
+const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1)
+export const pageQuery = z.object({ page: pageNumber, m: z.string().max(40).optional() })
+/** A synced-items list: free-text search over title and slug, one status, a page. Empty means "any". */
+export const listQuery = z.object({
+  page: pageNumber,
+  search: z.string().trim().max(200).catch('').default(''),
+  status: z.string().trim().max(40).catch('').default(''),
+})
+export type ListQuery = z.output<typeof listQuery>
 
 export type FormErrors = Record<string, string>
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FormErrors; values: Record<string, string> }

@@ -56,6 +56,12 @@ export function readSessionCookie(request: Request): string | undefined {
 
 export const isHtmx = (request: Request) => request.headers.get('hx-request') === 'true'
 
+/**
+ * Whether a GET wants just the page's fragment (an htmx search) rather than the page. htmx 4 restores
+ * history by fetching the URL with HX-Request too, and swaps that answer into <body>: it needs the page.
+ */
+export const wantsFragment = (request: Request) => isHtmx(request) && !request.headers.has('hx-history-restore-request')
+
 /** A redirect after a form POST (303 so the browser follows with GET); htmx gets HX-Redirect for a full navigation. */
 export function seeOther(location: string, headers: Record<string, string> = {}): Response {
   return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store', ...headers } })

@@ -20,9 +20,14 @@ export function statusOf(siteActive: boolean, integrationActive: boolean, config
   return isStale(config, now) ? 'stale' : 'connected'
 }
 
-/** Every site the user may see with its status, and the counts per status. */
-export function siteOverview(db: Db, caller: UserCaller, now = Date.now()): { sites: SiteSummary[]; counts: StatusCounts } {
-  // Only the one field the status needs is pulled out of config_json, not the whole structure.
+export const SITES_PAGE_SIZE = 50
+
+export type SiteOverview = { sites: SiteSummary[]; counts: StatusCounts; page: number; pageSize: number }
+
+/** One page of the sites the user may see, with their status, and the counts per status over all of them. */
+export function siteOverview(db: Db, caller: UserCaller, page = 1, now = Date.now()): SiteOverview {
+  // Only the one field the status needs is pulled out of config_json, not the whole structure. Every row
+  // is read (narrowly) because the counts cover all sites and staleness depends on the clock.
   const rows = db
     .select({
       id: sites.id,
@@ -44,7 +49,10 @@ export function siteOverview(db: Db, caller: UserCaller, now = Date.now()): { si
     counts[status]++
     return { id: r.id, name: r.name, url: r.url, status, lastFetch: r.lastFetch }
   })
-  return { sites: list, counts }
+  // A page past the end (after sites were deleted) shows the last one.
+  const current = Math.min(page, Math.max(1, Math.ceil(list.length / SITES_PAGE_SIZE)))
+  const start = (current - 1) * SITES_PAGE_SIZE
+  return { sites: list.slice(start, start + SITES_PAGE_SIZE), counts, page: current, pageSize: SITES_PAGE_SIZE }
 }
 
 export type SiteContext = { site: Site; integration: Integration; config: IntegrationConfig; status: SiteStatus }

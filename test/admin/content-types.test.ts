@@ -64,8 +64,10 @@ describe('a content-type card', () => {
   })
 
   it('is a 404 for a type the last structure does not have', async () => {
-    const res = await htmxPost(s, me.session, cardPath('post_types', 'nope'), { fetch_limit: '1' })
-    expect(res.status).toBe(404)
+    for (const slug of ['nope', 'constructor']) {
+      const res = await htmxPost(s, me.session, cardPath('post_types', slug), { fetch_limit: '1' })
+      expect(res.status).toBe(404)
+    }
   })
 })
 

@@ -1,4 +1,4 @@
-// GET /sites (status per site and counts) and POST /sites (site + integration + first key, shown once).
+// GET /sites (status per site, counts, pages) and POST /sites (site + integration + first key, shown once).
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 import { adminSession, post, send } from './client'
@@ -42,6 +42,26 @@ describe('GET /sites', () => {
       '1',
     ])
     expect([statValue(res.text, 'Stale'), statValue(res.text, 'Inactive')]).toEqual(['1', '1'])
+  })
+})
+
+describe('GET /sites with more than 50 sites', () => {
+  it('shows 50 a page with page links, the counts covering every site', async () => {
+    const owner = await adminSession(s, { admin: false })
+    for (let i = 1; i <= 52; i++) await s.site(owner.token, `Site ${String(i).padStart(2, '0')}`)
+    const rows = (page: string) => page.split('<tbody>')[1]!.split('</tbody>')[0]!.split('<tr').length - 1
+    const first = await send(s, 'GET', '/sites', { session: owner.session })
+    expect(rows(first.text)).toBe(50)
+    expect(first.text).toContain('1–50 of 52')
+    expect(first.text).toContain('href="/sites?page=2" rel="next"')
+    expect(statValue(first.text, 'Sites')).toBe('52')
+    const second = await send(s, 'GET', '/sites?page=2', { session: owner.session })
+    expect(rows(second.text)).toBe(2)
+    expect(second.text).toContain('>Site 52<')
+    expect(second.text).toContain('href="/sites" rel="prev"')
+    expect([statValue(second.text, 'Sites'), statValue(second.text, 'Never connected')]).toEqual(['52', '52'])
+    // Fewer than 51 sites: no page links at all.
+    expect((await send(s, 'GET', '/sites', { session: me.session })).text).not.toContain('class="pager"')
   })
 })
 

@@ -1,19 +1,19 @@
 // Site → Content types: one card per post type and taxonomy with totals, synced progress, and the
 // admin's Enabled / Limit overrides. Each card is a form that saves itself through htmx on change
 // and swaps itself (hx-target="this"); without JavaScript the Save button posts and redirects back.
+// A card with synced rows links to them: GET on the card's own URL.
 import type { SiteContext } from '../../src/admin/sites-service'
 import type { readContentTypes } from '../../src/integrations/structure'
 import { html, type Html } from '../../src/http/html'
 import { alert, badge, csrfField, notice, utc } from '../components'
 import { layout, type Viewer } from '../layout'
+import { fmt } from '../pager'
 import { pluginSettings, type PluginSettings } from './connect'
 import { siteHeader } from './site-header'
 
 export type ContentTypes = ReturnType<typeof readContentTypes>
 export type TypeKind = 'post_types' | 'taxonomies'
 export type TypeInfo = ContentTypes['post_types'][string]
-
-const fmt = (n: number) => n.toLocaleString('en-US')
 
 export function typeCard(p: {
   siteId: number
@@ -70,7 +70,14 @@ export function typeCard(p: {
       <noscript><button type="submit" class="btn btn-sm">Save</button></noscript>
     </div>
     ${p.error ? html`<p class="error small" role="alert">${p.error}</p>` : ''}
-    ${t.overridden ? html`<div class="type-card-foot"><button type="submit" name="reset" value="1" class="btn-link small">Use plugin values</button></div>` : ''}
+    ${
+      t.synced_count > 0 || t.overridden
+        ? html`<div class="type-card-foot">
+            ${t.synced_count > 0 ? html`<a class="small strong" href="${action}">View synced ${p.kind === 'post_types' ? 'items' : 'terms'} →</a>` : ''}
+            ${t.overridden ? html`<button type="submit" name="reset" value="1" class="btn-link small">Use plugin values</button>` : ''}
+          </div>`
+        : ''
+    }
   </form>`
 }
 

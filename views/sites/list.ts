@@ -1,8 +1,9 @@
-// Sites: counts per connection status, the add-site form, and one row per site.
+// Sites: counts per connection status (over all sites), the add-site form, and one row per site in pages.
 import type { SiteStatus, SiteSummary, StatusCounts } from '../../src/admin/sites-service'
 import { html, type Html } from '../../src/http/html'
 import { alert, badge, csrfField, field, notice, time, type Tone } from '../components'
 import { layout, type Viewer } from '../layout'
+import { listHref, pager } from '../pager'
 
 const STATUS: Record<SiteStatus, { tone: Tone; label: string; help: string }> = {
   connected: { tone: 'ok', label: 'Connected', help: 'The plugin has sent the site structure within the last 26 hours.' },
@@ -39,6 +40,8 @@ export function sitesPage(p: {
   viewer: Viewer
   sites: SiteSummary[]
   counts: StatusCounts
+  page: number
+  pageSize: number
   notice?: string
   values?: Record<string, string>
   errors?: Record<string, string>
@@ -77,20 +80,21 @@ export function sitesPage(p: {
       ${
         p.sites.length
           ? html`<section class="card card-flush">
-              <table class="table responsive">
-                <thead>
-                  <tr>
-                    <th>Site</th>
-                    <th>Status</th>
-                    <th>Last structure</th>
-                    <th><span class="sr-only">Open</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${p.sites.map(siteRow)}
-                </tbody>
-              </table>
-            </section>`
+                <table class="table responsive">
+                  <thead>
+                    <tr>
+                      <th>Site</th>
+                      <th>Status</th>
+                      <th>Last structure</th>
+                      <th><span class="sr-only">Open</span></th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${p.sites.map(siteRow)}
+                  </tbody>
+                </table>
+              </section>
+              ${p.counts.total > p.pageSize ? pager({ ...p, count: p.counts.total, href: (page) => listHref('/sites', { page }) }) : ''}`
           : html`<section class="card empty">
               <h2>No sites yet</h2>
               <p class="muted">Add your first WordPress site above to get an API key for the plugin.</p>

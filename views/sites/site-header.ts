@@ -4,18 +4,25 @@ import type { Site } from '../../src/db/schema'
 import { html, type Html } from '../../src/http/html'
 import { statusBadge } from './list'
 
-export type SiteTab = 'connection' | 'content-types' | 'sync-log'
+export type SiteTab = 'connection' | 'content-types' | 'sync-log' | 'pull'
 
 /** The header's status badge; `oob` makes it an htmx out-of-band update (after activating a site). */
 export const siteStatusBadge = (status: SiteStatus, oob = false) =>
   html`<span id="site-status" ${oob ? html`hx-swap-oob="true"` : ''}>${statusBadge(status)}</span>`
 
-export function siteHeader(site: Site, status: SiteStatus, active: SiteTab): Html {
+/** `here` names a page below a tab (one content type): the breadcrumb then links back up to the site and the tab. */
+export function siteHeader(site: Site, status: SiteStatus, active: SiteTab, here?: { tab: string; label: string }): Html {
+  const current = html`aria-current="page"`
   const tab = (key: SiteTab, label: string) =>
-    html`<a href="/sites/${site.id}/${key}" class="tab ${active === key ? 'active' : ''}" ${active === key ? html`aria-current="page"` : ''}
+    html`<a href="/sites/${site.id}/${key}" class="tab ${active === key ? 'active' : ''}" ${active === key && !here ? current : ''}
       >${label}</a
     >`
-  return html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/sites">Sites</a> <span aria-hidden="true">/</span> ${site.name}</nav>
+  const sep = html` <span aria-hidden="true">/</span> `
+  const up = (href: string, label: string) => html`<a href="${href}">${label}</a>${sep}`
+  const trail = here
+    ? html`${up(`/sites/${site.id}/connection`, site.name)}${up(`/sites/${site.id}/${active}`, here.tab)}${here.label}`
+    : site.name
+  return html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/sites">Sites</a>${sep}${trail}</nav>
     <div class="page-head site-head">
       <div>
         <h1>${site.name} ${siteStatusBadge(status)}</h1>
@@ -23,6 +30,6 @@ export function siteHeader(site: Site, status: SiteStatus, active: SiteTab): Htm
       </div>
     </div>
     <nav class="tabs" aria-label="Site sections">
-      ${tab('connection', 'Connection')}${tab('content-types', 'Content types')}${tab('sync-log', 'Sync log')}
+      ${tab('connection', 'Connection')}${tab('content-types', 'Content types')}${tab('sync-log', 'Sync log')}${tab('pull', 'Pull from WordPress')}
     </nav>`
 }

@@ -2,11 +2,11 @@
 import { Elysia } from 'elysia'
 import type { AppContext } from '../../context'
 import { htmlResponse } from '../../http/html'
-import { NotFound } from '../../http/errors'
 import { getContentTypes, patchContentTypes } from '../../integrations/structure'
 import { listEvents } from '../../sync-log/service'
 import { contentTypesPage, typeCard } from '../../../views/sites/content-types'
 import { syncLogPage } from '../../../views/sites/sync-log'
+import { typeContext } from '../content-service'
 import { adminGuard, viewerOf } from '../guard'
 import { idParam, pageQuery, parseForm, typeCardForm, typeParams } from '../model'
 import { isHtmx, publicBaseUrl, seeOther } from '../request'
@@ -32,9 +32,7 @@ export function siteContentPages(ctx: AppContext) {
       '/sites/:id/content-types/:kind/:slug',
       ({ auth, caller, params, body, request }) => {
         const { kind, slug } = params
-        const c = siteContext(db, caller, params.id)
-        const current = getContentTypes(db, caller, c.integration.id)[kind][slug]
-        if (!current) throw new NotFound('Content type')
+        const { c, type: current } = typeContext(db, caller, params.id, kind, slug)
         const card = (t: typeof current, extra: { error?: string; saved?: boolean } = {}) =>
           typeCard({ siteId: c.site.id, kind, slug, t, csrf: auth.session.csrfToken, ...extra })
         const form = parseForm(typeCardForm, body)

@@ -8,7 +8,7 @@ import { activePanel, connectionPage, keysPanel } from '../../../views/sites/con
 import { sitesPage } from '../../../views/sites/list'
 import { siteStatusBadge } from '../../../views/sites/site-header'
 import { adminGuard, viewerOf } from '../guard'
-import { flagForm, formFailure, idParam, keyParams, parseForm, siteForm } from '../model'
+import { flagForm, formFailure, idParam, keyParams, pageQuery, parseForm, siteForm } from '../model'
 import { isHtmx, publicBaseUrl, seeOther } from '../request'
 import type { AdminAuth } from '../sessions'
 import { activeKeys, siteContext, siteOverview } from '../sites-service'
@@ -22,10 +22,9 @@ export function sitePages(ctx: AppContext) {
     .use(adminGuard(ctx))
     .get(
       '/sites',
-      ({ auth, caller, query }) => htmlResponse(sitesPage({ viewer: viewerOf(auth), ...siteOverview(db, caller), notice: query.m })),
-      {
-        page: 'user',
-      },
+      ({ auth, caller, query }) =>
+        htmlResponse(sitesPage({ viewer: viewerOf(auth), ...siteOverview(db, caller, query.page), notice: query.m })),
+      { page: 'user', query: pageQuery },
     )
     .post(
       '/sites',
