@@ -32,9 +32,19 @@ export function openapiRoutes() {
         provider: null,
         mapJsonSchema: { zod: (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
         documentation: {
-          info: { title: 'IGNY8 Sync API', version: VERSION, description: 'The wire contract between the IGNY8 WordPress plugin and this backend.' },
+          info: {
+            title: 'IGNY8 Sync API',
+            version: VERSION,
+            description: 'The wire contract between the IGNY8 WordPress plugin and this backend.',
+          },
           components: {
-            securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A JWT access token from /auth/login/, or a site API key (igny8_sk_…).' } },
+            securitySchemes: {
+              bearer: {
+                type: 'http',
+                scheme: 'bearer',
+                description: 'A JWT access token from /auth/login/, or a site API key (igny8_sk_…).',
+              },
+            },
           },
           security: [{ bearer: [] }],
         },
@@ -47,7 +57,10 @@ export function openapiRoutes() {
           headers: {
             'content-type': 'text/html; charset=utf-8',
             // Swagger UI sets styles from script; only this page relaxes style-src for it.
-            'content-security-policy': securityHeaders['content-security-policy']!.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+            'content-security-policy': securityHeaders['content-security-policy']!.replace(
+              "style-src 'self'",
+              "style-src 'self' 'unsafe-inline'",
+            ),
           },
         }),
       { detail: { hide: true } },

@@ -7,7 +7,8 @@ export const wpUrl = z
   .trim()
   .max(2000)
   .pipe(z.url({ protocol: /^https?$/, error: 'Enter the http(s) address of the WordPress site.' }))
-  .refine((u) => !new URL(u).username && !new URL(u).password, 'Leave the user name and password out of the URL.')
+  // zod 4 still runs refinements after a failed url check; only judge what parses.
+  .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), 'Leave the user name and password out of the URL.')
   .transform((u) => {
     const url = new URL(u)
     return url.origin + url.pathname.replace(/\/+$/, '').replace(/\/wp-json$/, '')

@@ -72,7 +72,12 @@ describe('POST /integration/integrations/{id}/sync-content/', () => {
 
   it('treats a post type named like an Object.prototype member as unknown', async () => {
     const c = await connectedSite(s)
-    const res = await c.content({ items: [{ ...post(1), post_type: 'constructor' }, { ...post(2), post_type: 'tostring' }] })
+    const res = await c.content({
+      items: [
+        { ...post(1), post_type: 'constructor' },
+        { ...post(2), post_type: 'tostring' },
+      ],
+    })
     expect(res.body.data.skipped).toEqual([
       { external_id: 1, reason: 'Post type "constructor" is not in the site\'s last structure.' },
       { external_id: 2, reason: 'Post type "tostring" is not in the site\'s last structure.' },

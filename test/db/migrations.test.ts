@@ -15,7 +15,9 @@ describe('embedded migrations', () => {
     migrateDb(db)
     migrateDb(db)
     const tables = db.$client.query("select name from sqlite_master where type='table' order by name").all() as { name: string }[]
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['users', 'sites', 'api_keys', 'integrations', 'content', 'content_taxonomy', 'type_counters', 'sync_events']))
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['users', 'sites', 'api_keys', 'integrations', 'content', 'content_taxonomy', 'type_counters', 'sync_events']),
+    )
     expect(db.$client.query('pragma foreign_keys').get()).toEqual({ foreign_keys: 1 })
     expect(db.$client.query('pragma busy_timeout').get()).toEqual({ timeout: 5000 })
   })

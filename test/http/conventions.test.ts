@@ -25,7 +25,10 @@ describe('API conventions', () => {
 
   it('answers POST routes with and without the trailing slash', async () => {
     for (const p of ['update-structure', 'update-structure/']) {
-      const res = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/${p}`, { token: site.key, body: seedStructure() })
+      const res = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/${p}`, {
+        token: site.key,
+        body: seedStructure(),
+      })
       expect(res.status).toBe(200)
     }
   })
@@ -44,7 +47,10 @@ describe('API conventions', () => {
 
   it('answers 413 in the envelope for a body over the route limit', async () => {
     const big = JSON.stringify({ post_types: { post: { label: 'x'.repeat(3 * 1024 * 1024), count: 1 } } })
-    const res = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/update-structure/`, { token: site.key, raw: big })
+    const res = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/update-structure/`, {
+      token: site.key,
+      raw: big,
+    })
     expect(res.status).toBe(413)
     expect(res.body.code).toBe('payload_too_large')
   })

@@ -11,7 +11,10 @@ describe('GET /api/v1/health/', () => {
   it('answers ok with version, db and uptime, without auth', async () => {
     const res = await s.call('GET', '/api/v1/health/')
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ success: true, data: { status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), db: 'ok', uptime_s: expect.any(Number) } })
+    expect(res.body).toEqual({
+      success: true,
+      data: { status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), db: 'ok', uptime_s: expect.any(Number) },
+    })
   })
 
   it('answers 503 with db "error" when the database cannot be read', async () => {

@@ -101,7 +101,10 @@ describe('PATCH /integration/integrations/{id}/content-types/', () => {
     const u = await s.user()
     const site = await s.site(u.token)
     await push(site.integrationId, site.key, seedStructure())
-    const res = await s.call('PATCH', path(site.integrationId), { token: u.token, body: { post_types: { constructor: { enabled: false } } } })
+    const res = await s.call('PATCH', path(site.integrationId), {
+      token: u.token,
+      body: { post_types: { constructor: { enabled: false } } },
+    })
     expect(res.status).toBe(400)
     expect(Object.keys(res.body.errors)).toEqual(['post_types.constructor'])
   })

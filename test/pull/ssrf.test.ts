@@ -102,6 +102,17 @@ describe('PUT /integration/integrations/{id}/pull-credentials/ without pull-allo
       expect(res.text).not.toContain('xxxx')
     })
 
+  it.each(['not a url', 'ftp://blog.example.com/', ''])('answers 400 naming wp_url for %p, on save and on test', async (wp_url) => {
+    for (const path of ['pull-credentials/', 'pull-credentials/test/']) {
+      const res = await s.call(path.endsWith('test/') ? 'POST' : 'PUT', `/api/v1/integration/integrations/${owner.integrationId}/${path}`, {
+        token: owner.token,
+        body: { wp_url, username: 'admin', app_password: 'x' },
+      })
+      expect(res.status).toBe(400)
+      expect(Object.keys(res.body.errors)).toEqual(['wp_url'])
+    }
+  })
+
   it('answers 400 for a URL carrying a user name and password', async () => {
     const res = await s.call('PUT', `/api/v1/integration/integrations/${owner.integrationId}/pull-credentials/`, {
       token: owner.token,

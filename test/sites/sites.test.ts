@@ -37,7 +37,8 @@ describe('POST /system/sites/', () => {
 describe('GET /system/sites/', () => {
   it('lists own sites, inactive included, in the list envelope with pagination links', async () => {
     const u = await s.user()
-    for (const n of ['A', 'B', 'C']) await s.call('POST', '/api/v1/system/sites/', { token: u.token, body: { name: n, url: 'https://a.example' } })
+    for (const n of ['A', 'B', 'C'])
+      await s.call('POST', '/api/v1/system/sites/', { token: u.token, body: { name: n, url: 'https://a.example' } })
     const first = (await s.call('GET', '/api/v1/system/sites/', { token: u.token })).body.results[0]
     await s.call('PATCH', `/api/v1/system/sites/${first.id}/`, { token: u.token, body: { is_active: false } })
     const page1 = await s.call('GET', '/api/v1/system/sites/?page_size=2', { token: u.token })
@@ -89,12 +90,20 @@ describe('/system/sites/{id}/api-keys/', () => {
     const list = await s.call('GET', `/api/v1/system/sites/${site.siteId}/api-keys/`, { token: u.token })
     expect(list.body.count).toBe(2)
     expect(JSON.stringify(list.body)).not.toContain(created.body.data.key)
-    expect(list.body.results[0]).toEqual({ id: created.body.data.id, prefix: created.body.data.prefix, name: 'plugin', created_at: expect.any(String), last_used_at: null })
+    expect(list.body.results[0]).toEqual({
+      id: created.body.data.id,
+      prefix: created.body.data.prefix,
+      name: 'plugin',
+      created_at: expect.any(String),
+      last_used_at: null,
+    })
     expect((await s.call('GET', '/api/v1/auth/me/', { token: created.body.data.key })).status).toBe(200)
     const del = await s.call('DELETE', `/api/v1/system/sites/${site.siteId}/api-keys/${created.body.data.id}/`, { token: u.token })
     expect(del.status).toBe(200)
     expect((await s.call('GET', '/api/v1/auth/me/', { token: created.body.data.key })).status).toBe(401)
-    expect((await s.call('DELETE', `/api/v1/system/sites/${site.siteId}/api-keys/${created.body.data.id}/`, { token: u.token })).status).toBe(404)
+    expect(
+      (await s.call('DELETE', `/api/v1/system/sites/${site.siteId}/api-keys/${created.body.data.id}/`, { token: u.token })).status,
+    ).toBe(404)
   })
 
   it('stores only a hash of the key', async () => {
