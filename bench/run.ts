@@ -80,7 +80,9 @@ const batchBody = (from: number) => JSON.stringify({ items: Array.from({ length:
 
 let stored = 0
 const ingest = { items: 0, seconds: 0 }
+const segments: string[] = []
 async function fillTo(target: number) {
+  const before = { items: ingest.items, seconds: ingest.seconds, from: stored }
   const t0 = performance.now()
   while (stored < target && (performance.now() - t0) / 1000 < INGEST_CAP_S) {
     // Two batches in flight, as a plugin with a small worker pool would send them.
@@ -100,6 +102,8 @@ async function fillTo(target: number) {
     stored += bodies.length * 1000
     ingest.items += bodies.length * 1000
   }
+  const rate = (ingest.items - before.items) / (ingest.seconds - before.seconds)
+  segments.push(`| ${before.from.toLocaleString('en')} → ${stored.toLocaleString('en')} | ${Math.round(rate).toLocaleString('en')} |`)
 }
 
 const bare = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => Response.json({ success: true, data: { status: 'ok' } }) })
@@ -131,6 +135,7 @@ const f = (n: number, d = 2) => n.toFixed(d)
 console.log(
   `\nIngest through sync-content (batches of 1,000, 2 in flight): ${Math.round(ingest.items / ingest.seconds).toLocaleString('en')} items/s over ${ingest.items.toLocaleString('en')} items (${f(ingest.seconds, 1)} s)`,
 )
+console.log(`\n| stored items | ingest items/s |\n| --- | ---: |\n${segments.join('\n')}`)
 console.log(`\n| endpoint | requests/s | p50 ms | p99 ms | max ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |`)
 for (const { label, r } of rows)
   console.log(`| ${label} | ${Math.round(r.rps).toLocaleString('en')} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${r.errors} |`)

@@ -49,5 +49,22 @@ export function runBatch(
   )
 }
 
-/** A stable fingerprint of what was sent, so a repeated batch is recognised as unchanged. */
-export const fingerprint = (value: unknown): string => Bun.hash(JSON.stringify(value)).toString(36)
+/**
+ * Fingerprints rows (so a repeated batch is recognised as unchanged) and keeps each row's JSON, so
+ * the rows written are serialised once, not twice.
+ */
+export function jsonFingerprints<T extends object>() {
+  const json = new WeakMap<T, string>()
+  return {
+    fingerprint(row: T): string {
+      const text = JSON.stringify(row)
+      json.set(row, text)
+      return Bun.hash(text).toString(36)
+    },
+    /** A JSON array of the rows as sent, each with a "fingerprint" key added, for json_each. */
+    rows(writes: { row: T; fingerprint: string }[]): string {
+      // Splices the key into the row's JSON text ("{…" → "{"fingerprint":…,…"); rows always have keys.
+      return `[${writes.map((w) => `{"fingerprint":"${w.fingerprint}",${(json.get(w.row) ?? JSON.stringify(w.row)).slice(1)}`).join(',')}]`
+    },
+  }
+}

@@ -6,7 +6,7 @@ import type { Caller } from '../auth/caller'
 import type { Db } from '../db/client'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import type { EventSource } from '../sync-log/service'
-import { emptyResult, fingerprint, runBatch, type BatchResult } from './batch'
+import { emptyResult, jsonFingerprints, runBatch, type BatchResult } from './batch'
 import { applyCounterChanges, readCounters, type Tx } from './counters'
 import type { ItemInput, SyncContent } from './model'
 import { classifyBatch, CounterDelta, type Stored } from './rules'
@@ -44,6 +44,7 @@ function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationCon
     for (const r of rows) existing.set(r.external_id, { type: r.post_type, fingerprint: r.fingerprint })
   }
 
+  const prints = jsonFingerprints<ItemInput>()
   const writes = classifyBatch(batch.items, {
     noun: 'Post type',
     typeOf: (item) => item.post_type,
@@ -51,23 +52,21 @@ function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationCon
     types,
     counts,
     result,
-    fingerprint,
+    fingerprint: prints.fingerprint,
   })
-  if (writes.length) upsertItems(tx, integrationId, writes)
+  if (writes.length) upsertItems(tx, integrationId, prints.rows(writes))
   applyCounterChanges(tx, integrationId, 'post_type', counts.changes())
   return result
 }
 
-function upsertItems(tx: Tx, integrationId: number, writes: (ItemInput & { fingerprint: string })[]): void {
-  const rows = JSON.stringify(
-    writes.map((w) => ({ ...w, seo_title: w.seo?.title ?? null, seo_description: w.seo?.description ?? null, seo: undefined })),
-  )
+/** `rows` is a JSON array of the items as sent, each with its "fingerprint". */
+function upsertItems(tx: Tx, integrationId: number, rows: string): void {
   tx.run(sql`
     insert into content (integration_id, external_id, post_type, title, slug, status, url, modified_at,
                          seo_title, seo_description, terms_json, fingerprint, updated_at)
     select ${integrationId}, j.value->>'external_id', j.value->>'post_type', j.value->>'title', j.value->>'slug',
-           j.value->>'status', j.value->>'url', j.value->>'modified_at', j.value->>'seo_title',
-           j.value->>'seo_description', j.value->'terms', j.value->>'fingerprint', ${new Date().toISOString()}
+           j.value->>'status', j.value->>'url', j.value->>'modified_at', j.value->>'$.seo.title',
+           j.value->>'$.seo.description', j.value->'terms', j.value->>'fingerprint', ${new Date().toISOString()}
     from json_each(${rows}) j where true
     on conflict (integration_id, external_id) do update set
       post_type = excluded.post_type, title = excluded.title, slug = excluded.slug, status = excluded.status,

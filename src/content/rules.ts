@@ -47,8 +47,8 @@ export function classifyBatch<T extends { external_id: number }>(
     result: { created: number; updated: number; unchanged: number; skipped: SkipReason[] }
     fingerprint: (row: T) => string
   },
-): (T & { fingerprint: string })[] {
-  const writes: (T & { fingerprint: string })[] = []
+): { row: T; fingerprint: string }[] {
+  const writes: { row: T; fingerprint: string }[] = []
   for (const row of rows) {
     const type = o.typeOf(row)
     const refusal = typeRefusal(o.noun, type, o.types[type])
@@ -74,7 +74,7 @@ export function classifyBatch<T extends { external_id: number }>(
     }
     if (before) o.result.updated++
     else o.result.created++
-    writes.push({ ...row, fingerprint: print })
+    writes.push({ row, fingerprint: print })
   }
   return writes
 }

@@ -5,9 +5,9 @@ import type { Caller } from '../auth/caller'
 import type { Db } from '../db/client'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import type { EventSource } from '../sync-log/service'
-import { emptyResult, fingerprint, runBatch, type BatchResult } from './batch'
+import { emptyResult, jsonFingerprints, runBatch, type BatchResult } from './batch'
 import { applyCounterChanges, readCounters, type Tx } from './counters'
-import type { SyncTerms } from './model'
+import type { SyncTerms, TermInput } from './model'
 import { classifyBatch, CounterDelta, type Stored } from './rules'
 
 export function syncTerms(
@@ -45,6 +45,7 @@ function applyTermsBatch(tx: Tx, integrationId: number, config: IntegrationConfi
     for (const r of rows) existing.set(keyOf(r.taxonomy, r.external_id), { type: r.taxonomy, fingerprint: r.fingerprint })
   }
 
+  const prints = jsonFingerprints<TermInput>()
   const writes = classifyBatch(batch.terms, {
     noun: 'Taxonomy',
     typeOf: (term) => term.taxonomy,
@@ -52,7 +53,7 @@ function applyTermsBatch(tx: Tx, integrationId: number, config: IntegrationConfi
     types: taxonomies,
     counts,
     result,
-    fingerprint,
+    fingerprint: prints.fingerprint,
   })
 
   if (writes.length) {
@@ -60,7 +61,7 @@ function applyTermsBatch(tx: Tx, integrationId: number, config: IntegrationConfi
       insert into content_taxonomy (integration_id, taxonomy, external_id, name, slug, parent_external_id, description, fingerprint, updated_at)
       select ${integrationId}, j.value->>'taxonomy', j.value->>'external_id', j.value->>'name', j.value->>'slug',
              j.value->>'parent', j.value->>'description', j.value->>'fingerprint', ${new Date().toISOString()}
-      from json_each(${JSON.stringify(writes)}) j where true
+      from json_each(${prints.rows(writes)}) j where true
       on conflict (integration_id, taxonomy, external_id) do update set
         name = excluded.name, slug = excluded.slug, parent_external_id = excluded.parent_external_id,
         description = excluded.description, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`)

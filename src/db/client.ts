@@ -22,6 +22,10 @@ export function openDb(file: string): Db {
   sqlite.exec('PRAGMA cache_size = -65536')
   sqlite.exec('PRAGMA mmap_size = 268435456')
   sqlite.exec('PRAGMA temp_store = MEMORY')
+  // Checkpoint the WAL every ~40 MB instead of every 4 MB: content batches write a lot, and each
+  // checkpoint runs (with an fsync) inside the request that crosses the line. Cut it back after.
+  sqlite.exec('PRAGMA wal_autocheckpoint = 10000')
+  sqlite.exec('PRAGMA journal_size_limit = 67108864')
   return drizzle({ client: sqlite, schema }) as Db
 }
 

@@ -9,7 +9,9 @@ const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`
 export const content = sqliteTable(
   'content',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    // A plain rowid alias: AUTOINCREMENT would add a write to sqlite_sequence for every row, and
+    // these ids never leave the server (the API speaks WordPress ids).
+    id: integer('id').primaryKey(),
     integrationId: integer('integration_id')
       .notNull()
       .references(() => integrations.id, { onDelete: 'cascade' }),
@@ -39,7 +41,9 @@ export const content = sqliteTable(
 export const contentTaxonomy = sqliteTable(
   'content_taxonomy',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    // A plain rowid alias: AUTOINCREMENT would add a write to sqlite_sequence for every row, and
+    // these ids never leave the server (the API speaks WordPress ids).
+    id: integer('id').primaryKey(),
     integrationId: integer('integration_id')
       .notNull()
       .references(() => integrations.id, { onDelete: 'cascade' }),
