@@ -119,14 +119,14 @@ for (const level of LEVELS) {
     console.log(`stopped filling at ${stored} items (cap ${INGEST_CAP_S}s)`)
     break
   }
-  const ct = await (await fetch(`${base}/integration/integrations/${integration}/content-types/`, json(key))).json()
+  const ctUrl = `${base}/integration/integrations/${integration}/content-types/`
+  const ct = await (await fetch(ctUrl, json(key))).json()
   if (ct.data.post_types.post.synced_count !== level) throw new Error(`synced_count ${ct.data.post_types.post.synced_count} != ${level}`)
+  // Warm the route (JIT, statement cache) so the first level is not penalised for going first.
+  if (level === LEVELS[0]) await load(ctUrl, json(key), { seconds: 1, concurrency: CONCURRENCY })
   rows.push({
     label: `content-types, ${level.toLocaleString('en')} synced`,
-    r: await load(`${base}/integration/integrations/${integration}/content-types/`, json(key), {
-      seconds: SECONDS,
-      concurrency: CONCURRENCY,
-    }),
+    r: await load(ctUrl, json(key), { seconds: SECONDS, concurrency: CONCURRENCY }),
   })
 }
 bare.stop(true)
