@@ -92,3 +92,28 @@ export function listTerms(db: Db, integrationId: number, taxonomy: string | unde
   const slice = ordered.slice(offsetOf(page), offsetOf(page) + page.page_size)
   return { count: ordered.length, results: slice.map(({ t, depth }) => serializeTerm(t, depth)) }
 }
+
+/** WordPress ids stored for one post type (optionally one status): what a full pull compares against. */
+export function storedItemIds(db: Db, integrationId: number, postType: string, status?: string): number[] {
+  const where = and(
+    eq(content.integrationId, integrationId),
+    eq(content.postType, postType),
+    status ? eq(content.status, status) : undefined,
+  )
+  return db
+    .select({ id: content.externalId })
+    .from(content)
+    .where(where)
+    .all()
+    .map((r) => r.id)
+}
+
+/** WordPress ids stored for one taxonomy. */
+export function storedTermIds(db: Db, integrationId: number, taxonomy: string): number[] {
+  return db
+    .select({ id: contentTaxonomy.externalId })
+    .from(contentTaxonomy)
+    .where(and(eq(contentTaxonomy.integrationId, integrationId), eq(contentTaxonomy.taxonomy, taxonomy)))
+    .all()
+    .map((r) => r.id)
+}
