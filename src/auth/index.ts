@@ -10,7 +10,7 @@ import { authGuard, clientIp } from './guard'
 
 export function authRoutes(ctx: AppContext) {
   const { db, signer, config, loginLimiter } = ctx
-  return new Elysia({ prefix: '/auth' })
+  return new Elysia({ prefix: '/auth', detail: { tags: ['Authentication'] } })
     .use(authGuard(ctx))
     .post(
       '/login',

@@ -13,7 +13,7 @@ import { syncTerms } from './terms'
 
 export function contentRoutes(ctx: AppContext) {
   const { db, config } = ctx
-  return new Elysia({ prefix: '/integration/integrations/:id' })
+  return new Elysia({ prefix: '/integration/integrations/:id', detail: { tags: ['Content sync'] } })
     .use(authGuard(ctx))
     .post('/sync-content', ({ caller, params, body }) => ok(syncContent(db, caller, params.id, body)), {
       auth: true,

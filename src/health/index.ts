@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm'
 import type { AppContext } from '../context'
 
 export function healthRoutes(ctx: AppContext) {
-  return new Elysia().get('/health', ({ set }) => {
+  return new Elysia({ detail: { tags: ['Health'] } }).get('/health', ({ set }) => {
     let db: 'ok' | 'error' = 'ok'
     try {
       ctx.db.get(sql`select count(*) from users`)

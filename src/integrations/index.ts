@@ -11,7 +11,7 @@ import { getContentTypes, patchContentTypes, pushStructure } from './structure'
 
 export function integrationsRoutes(ctx: AppContext) {
   const { db, config } = ctx
-  return new Elysia({ prefix: '/integration/integrations' })
+  return new Elysia({ prefix: '/integration/integrations', detail: { tags: ['Integrations'] } })
     .use(authGuard(ctx))
     .get(
       '/',

@@ -30,6 +30,8 @@ export function openapiRoutes() {
         path: '/api/v1/docs',
         specPath: '/api/v1/openapi.json',
         provider: null,
+        // The admin pages are HTML, not part of the API contract.
+        exclude: { paths: [/^(?!\/api\/v1\/)/] },
         mapJsonSchema: { zod: (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
         documentation: {
           info: {

@@ -11,7 +11,7 @@ import { pullNow, testConnection } from './service'
 
 export function pullRoutes(ctx: AppContext) {
   const { db, config } = ctx
-  return new Elysia({ prefix: '/integration/integrations/:id' })
+  return new Elysia({ prefix: '/integration/integrations/:id', detail: { tags: ['Pull mode'] } })
     .use(authGuard(ctx))
     .get('/pull-credentials', ({ caller, params }) => ok(getCredentials(db, caller, params.id)), { auth: true, params: idParams })
     .put('/pull-credentials', async ({ caller, params, body }) => ok(await saveCredentials(db, config, caller, params.id, body)), {

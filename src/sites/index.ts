@@ -10,7 +10,7 @@ import * as service from './service'
 
 export function sitesRoutes(ctx: AppContext) {
   const { db, config } = ctx
-  return new Elysia({ prefix: '/system/sites' })
+  return new Elysia({ prefix: '/system/sites', detail: { tags: ['Sites'] } })
     .use(authGuard(ctx))
     .get(
       '/',

@@ -13,7 +13,7 @@ const query = z.object(pageQuery)
 
 export function syncLogRoutes(ctx: AppContext) {
   const { db, config } = ctx
-  return new Elysia()
+  return new Elysia({ detail: { tags: ['Sync log'] } })
     .use(authGuard(ctx))
     .get(
       '/integration/integrations/:id/sync-events',

@@ -104,6 +104,9 @@ describe('GET /api/v1/openapi.json', () => {
     const schema = op.requestBody.content['application/json'].schema
     expect(Object.keys(schema.properties)).toContain('post_types')
     expect(res.body.paths).toHaveProperty('/api/v1/auth/login')
+    // Only the API contract: the admin pages are HTML and stay out of it.
+    expect(Object.keys(res.body.paths).every((p) => p.startsWith('/api/v1/'))).toBe(true)
+    expect(res.body.paths['/api/v1/integration/integrations/{id}/sync-content'].post.tags).toEqual(['Content sync'])
   })
 
   it('serves a docs page whose scripts come from this server', async () => {
