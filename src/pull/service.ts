@@ -28,7 +28,12 @@ export type PullOptions = {
   source: 'admin' | 'cron'
   signal?: AbortSignal
   limits?: Partial<typeof DEFAULT_LIMITS>
+  /** Cap on the whole pull (every request has its own timeout too); default PULL_DEADLINE_MS. */
+  deadlineMs?: number
 }
+
+/** A pull of a large site must still end: after this the rest waits for the next run. */
+export const PULL_DEADLINE_MS = 15 * 60_000
 
 // Integrations being pulled right now, per database, so a second "pull now" gets 409 instead of doubling the work.
 const running = new WeakMap<Db, Set<number>>()
@@ -64,9 +69,12 @@ export async function runPull(deps: PullDeps, integrationId: number, opts: PullO
   const counts: Record<string, unknown> = { content: withContent }
   let client: WpClient | undefined
   let error: string | null = null
+  const deadlineMs = opts.deadlineMs ?? PULL_DEADLINE_MS
+  const deadline = AbortSignal.timeout(deadlineMs)
+  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline
   try {
     const creds = loadCredentials(db, config.secret, integrationId)!
-    client = (await WpClient.connect(creds, policyFor(config, opts))).client
+    client = (await WpClient.connect(creds, policyFor(config, { ...opts, signal }))).client
     const structure = await readStructure(client)
     const previous = parseConfig(getIntegrationWithSite(db, integrationId).integration.configJson)
     pushStructure(db, null, integrationId, toStructurePush(structure, previous, new Date().toISOString()), 'pull')
@@ -77,7 +85,10 @@ export async function runPull(deps: PullDeps, integrationId: number, opts: PullO
       Object.assign(counts, flatten(await pullContent(db, integrationId, client, structure, config)))
     }
   } catch (e) {
-    if (e instanceof PullError || e instanceof HttpError) error = e.message
+    // Batches stored before the deadline stay stored (each is its own transaction); say so.
+    if (deadline.aborted && !opts.signal?.aborted)
+      error = `The pull was stopped after ${formatDuration(deadlineMs)}; what it stored until then is kept. Lower the fetch limits or pull structure only.`
+    else if (e instanceof PullError || e instanceof HttpError) error = e.message
     else {
       log.error('pull failed', { integration_id: integrationId, error: describeSafely(e) })
       error = 'The pull failed because of an internal error; the server log has details.'
@@ -136,6 +147,8 @@ export const isPullRunning = (db: Db, integrationId: number) => running.get(db)?
 function policyFor(config: Pick<Config, 'pullAllowPrivate'>, opts: Pick<Partial<PullOptions>, 'signal' | 'limits'>): FetchPolicy {
   return { ...DEFAULT_LIMITS, ...opts.limits, allowed: addressCheck(config.pullAllowPrivate), signal: opts.signal }
 }
+
+const formatDuration = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 100) / 10} s`)
 
 const flatten = (t: ContentTotals) =>
   Object.fromEntries(Object.entries(t).flatMap(([kind, c]) => Object.entries(c).map(([k, n]) => [`${kind}_${k}`, n])))

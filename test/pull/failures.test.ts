@@ -96,6 +96,23 @@ describe('POST /integration/integrations/{id}/pull/ against a broken site', () =
     expect(event).toMatchObject({ kind: 'pull', status: 'error', error: `127.0.0.1:${new URL(url).port} did not answer within 300 ms.` })
   })
 
+  it('stops a pull that runs past its overall deadline, though each answer comes in time', async () => {
+    // Every answer takes 150 ms (well within the per-request timeout); the whole pull may take 400 ms.
+    const url = fake(async (req) => {
+      await Bun.sleep(150)
+      const path = new URL(req.url).pathname
+      return path.endsWith('/users/me') ? me() : Response.json({}, { headers: { 'x-wp-total': '0' } })
+    })
+    const site = await s.site(owner.token)
+    await s.call('PUT', `/api/v1/integration/integrations/${site.integrationId}/pull-credentials/`, {
+      token: owner.token,
+      body: { wp_url: url, username: 'admin', app_password: 'pw' },
+    })
+    const event = await runPull(s.ctx, site.integrationId, { content: false, source: 'admin', deadlineMs: 400 })
+    expect(event).toMatchObject({ kind: 'pull', status: 'error' })
+    expect(event.error).toStartWith('The pull was stopped after 0.4 s; what it stored until then is kept.')
+  })
+
   it('refuses an answer larger than the limit', async () => {
     const url = fake(() => Response.json({ id: 1, name: 'x'.repeat(4096) }))
     const site = await s.site(owner.token)
