@@ -1,4 +1,5 @@
 // `igny8 serve`: open and migrate the database, listen, run the daily job, shut down cleanly on SIGTERM.
+import { setupToken } from './admin/setup'
 import { createApp, createContext } from './app'
 import { dbFile, ensureDataDir, type Config } from './config'
 import { migrateDb, openDb } from './db/client'
@@ -30,6 +31,10 @@ export async function serve(config: Config): Promise<number> {
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${app.server!.port}`
   log.info('listening', { url, data_dir: config.dataDir, version: ctx.version })
+  if (setupToken(ctx))
+    log.warn('first run: finish setup in a browser with the setup token above', {
+      setup_url: `${config.baseUrl?.replace(/\/+$/, '') ?? url}/setup`,
+    })
   const daily = startDailySchedule(app, ctx)
 
   return new Promise<number>((resolve) => {
