@@ -1,5 +1,5 @@
 // The sync log: recording events and reading them back, newest first.
-import { count, desc, eq, lt, type SQL } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, lt, type SQL } from 'drizzle-orm'
 import { changesOf, type Db } from '../db/client'
 import { syncEvents, type SyncEvent } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
@@ -56,6 +56,18 @@ export function listEvents(db: Db, filter: { integrationId?: number }, page: Pag
   const total = db.select({ n: count() }).from(syncEvents).where(where).get()!.n
   const rows = db.select().from(syncEvents).where(where).orderBy(desc(syncEvents.id)).limit(page.page_size).offset(offsetOf(page)).all()
   return { count: total, results: rows.map(serializeEvent) }
+}
+
+/** The newest event of an integration among `kinds` (e.g. the last content batch or pull), if any. */
+export function latestEvent(db: Db, integrationId: number, kinds: EventKind[]) {
+  const row = db
+    .select()
+    .from(syncEvents)
+    .where(and(eq(syncEvents.integrationId, integrationId), inArray(syncEvents.kind, kinds)))
+    .orderBy(desc(syncEvents.id))
+    .limit(1)
+    .get()
+  return row ? serializeEvent(row) : undefined
 }
 
 /** Removes events older than the retention; answers how many. */

@@ -89,4 +89,17 @@ describe('GET /sites/{id}/content-types', () => {
     expect(res.text).toContain('No structure received yet')
     expect(res.text).toContain(`${s.base}/api/v1`)
   })
+
+  it('shows in the footer when content was last synced, from the sync log', async () => {
+    const before = await send(s, 'GET', `/sites/${site.siteId}/content-types`, { session: me.session })
+    expect(before.text).toContain('No posts or terms synced yet.')
+    await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/sync-content/`, {
+      token: site.key,
+      body: { items: [{ external_id: 1, post_type: 'post', title: 'Hello' }] },
+    })
+    const after = await send(s, 'GET', `/sites/${site.siteId}/content-types`, { session: me.session })
+    expect(after.text).toContain('Content last synced:')
+    expect(after.text).toContain('Content batch: 1 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped')
+    expect(after.text).toContain(`href="/sites/${site.siteId}/sync-log"`)
+  })
 })

@@ -4,6 +4,7 @@
 // A card with synced rows links to them: GET on the card's own URL.
 import type { SiteContext } from '../../src/admin/sites-service'
 import type { readContentTypes } from '../../src/integrations/structure'
+import type { serializeEvent } from '../../src/sync-log/service'
 import { html, type Html } from '../../src/http/html'
 import { alert, badge, csrfField, notice, utc } from '../components'
 import { layout, type Viewer } from '../layout'
@@ -96,6 +97,8 @@ function group(title: string, kind: TypeKind, types: Record<string, TypeInfo>, s
   </section>`
 }
 
+type SyncEventView = ReturnType<typeof serializeEvent>
+
 export function contentTypesPage(p: {
   viewer: Viewer
   c: SiteContext
@@ -103,6 +106,8 @@ export function contentTypesPage(p: {
   settings: PluginSettings
   notice?: string
   cardError?: CardError
+  /** The newest content, terms or pull event from the sync log. */
+  lastSync?: SyncEventView
 }): Html {
   const { c, types } = p
   const connected = !!types.last_structure_fetch
@@ -117,6 +122,16 @@ export function contentTypesPage(p: {
             ${group('Taxonomies', 'taxonomies', types.taxonomies, c.site.id, p.viewer.csrf, p.cardError)}
             <footer class="structure-foot">
               <p>Structure last fetched: <strong>${utc(types.last_structure_fetch)}</strong></p>
+              <p>
+                ${
+                  p.lastSync
+                    ? html`Content last synced:
+                        <strong>${utc(p.lastSync.started_at)}</strong> ${p.lastSync.status === 'error' ? badge('bad', 'Error') : ''} —
+                        ${p.lastSync.summary}`
+                    : html`<span class="muted">No posts or terms synced yet.</span>`
+                }
+                · <a href="/sites/${c.site.id}/sync-log">Sync log</a>
+              </p>
               ${
                 types.stale
                   ? alert(

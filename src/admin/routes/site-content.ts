@@ -3,7 +3,7 @@ import { Elysia } from 'elysia'
 import type { AppContext } from '../../context'
 import { htmlResponse } from '../../http/html'
 import { getContentTypes, patchContentTypes } from '../../integrations/structure'
-import { listEvents } from '../../sync-log/service'
+import { latestEvent, listEvents } from '../../sync-log/service'
 import { contentTypesPage, typeCard } from '../../../views/sites/content-types'
 import { syncLogPage } from '../../../views/sites/sync-log'
 import { typeContext } from '../content-service'
@@ -24,7 +24,8 @@ export function siteContentPages(ctx: AppContext) {
         const c = siteContext(db, caller, params.id)
         const types = getContentTypes(db, caller, c.integration.id)
         const settings = { apiBase: `${publicBaseUrl(config, request)}/api/v1`, email: auth.user.email }
-        return htmlResponse(contentTypesPage({ viewer: viewerOf(auth), c, types, settings, notice: query.m }))
+        const lastSync = latestEvent(db, c.integration.id, ['content', 'terms', 'pull'])
+        return htmlResponse(contentTypesPage({ viewer: viewerOf(auth), c, types, settings, notice: query.m, lastSync }))
       },
       { page: 'user', params: idParam },
     )

@@ -12,7 +12,7 @@ import { html, htmlResponse, type Html } from '../../http/html'
 import { deleteCredentials, getCredentials, saveCredentials } from '../../pull/credentials'
 import { credentialsBody, testConnectionBody, wpUrl } from '../../pull/model'
 import { isPullRunning, pullNow, testConnection } from '../../pull/service'
-import { listEvents } from '../../sync-log/service'
+import { latestEvent } from '../../sync-log/service'
 import { credentialsCard, pullPage } from '../../../views/sites/pull'
 import { dailyJobCard, pullResult, refused, syncCard, testResult } from '../../../views/sites/pull-results'
 import { siteStatusBadge } from '../../../views/sites/site-header'
@@ -44,9 +44,7 @@ const withoutBlanks = (body: unknown) =>
 export function sitePullPages(ctx: AppContext) {
   const { db, config } = ctx
 
-  /** The last pull among the site's recent events (a pull-mode site has few others). */
-  const lastPull = (integrationId: number) =>
-    listEvents(db, { integrationId }, { page: 1, page_size: 20 }).results.find((e) => e.kind === 'pull')
+  const lastPull = (integrationId: number) => latestEvent(db, integrationId, ['pull'])
   const jobStatus = () => ({
     lastRun: readState(db, STATE.lastRunAt),
     nextRun: nextScheduledAfter(config.cron, new Date())?.toISOString() ?? null,
