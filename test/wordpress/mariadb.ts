@@ -1,14 +1,14 @@
 // The instance's private MariaDB: own data dir, unix socket only (--skip-networking), tuned for speed.
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isAlive, run, spawnDetached } from './processes'
+import { isAlive, run, signal, spawnDetached } from './processes'
 import { sleep, tail } from './util'
 
 /**
  * Initialises a data dir, starts mariadbd and waits until the `wordpress` user can query.
  * Sets `db.dbPid` as soon as mariadbd is spawned, so a concurrent stop() can find it.
  */
-export async function startMariaDB(db: { dir: string; socket: string; dbPassword: string; dbPid: number }) {
+export async function startMariaDB(db: { dir: string; socket: string; dbPassword: string; dbPid: number; stopped: boolean }) {
   const data = join(db.dir, 'mysql')
   const r = await run(
     [
@@ -26,6 +26,8 @@ export async function startMariaDB(db: { dir: string; socket: string; dbPassword
   if (r.code !== 0) {
     throw new Error(`mariadb-install-db failed (exit ${r.code}):\n${(r.stdout + r.stderr).trim().split('\n').slice(-20).join('\n')}`)
   }
+  // stop() may have run while the data dir was being made (a failed start elsewhere): start nothing then.
+  if (db.stopped) throw new Error('the WordPress instance was stopped during start-up')
   writeFileSync(
     join(db.dir, 'init.sql'),
     `CREATE DATABASE IF NOT EXISTS wordpress CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
@@ -59,6 +61,11 @@ GRANT ALL PRIVILEGES ON wordpress.* TO 'wordpress'@'localhost';
   )
   const deadline = Date.now() + 30_000
   for (;;) {
+    if (db.stopped) {
+      // stop() ran before it knew this pid; the server would outlive the test.
+      signal([db.dbPid].filter(isAlive), 'SIGKILL')
+      throw new Error('the WordPress instance was stopped during start-up')
+    }
     if (!isAlive(db.dbPid)) throw new Error(`mariadbd exited during start-up\n${tail(join(db.dir, 'mariadb.out'))}`)
     if (existsSync(db.socket)) {
       const q = await run(
