@@ -5,6 +5,7 @@ import { contentRoutes } from './content'
 import { syncLogRoutes } from './sync-log'
 import { createRateLimiter } from './auth/rate-limit'
 import { authRoutes } from './auth'
+import { authenticateRequest } from './auth/guard'
 import { createAccessSigner } from './auth/tokens'
 import type { Config } from './config'
 import type { AppContext } from './context'
@@ -32,7 +33,7 @@ export function createContext(db: Db, config: Config, log: Logger): AppContext {
 
 export function createApp(ctx: AppContext) {
   return new Elysia()
-    .use(httpCore(ctx.log))
+    .use(httpCore(ctx.log, (request) => authenticateRequest(ctx, request)))
     .use(openapiRoutes())
     .use(adminRoutes(ctx))
     .group('/api/v1', (api) =>

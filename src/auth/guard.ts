@@ -3,7 +3,14 @@ import { Elysia } from 'elysia'
 import type { AppContext } from '../context'
 import { resolveBearer, type Caller } from './caller'
 
-const callers = new WeakMap<Request, Caller>()
+const callers = new WeakMap<Request, Promise<Caller>>()
+
+/** Resolves (once per request, however many hooks ask) the caller of a Bearer request, or throws 401. */
+export function authenticateRequest(ctx: AppContext, request: Request): Promise<Caller> {
+  let caller = callers.get(request)
+  if (!caller) callers.set(request, (caller = resolveBearer(ctx.db, ctx.signer, request.headers.get('authorization') ?? undefined)))
+  return caller
+}
 
 export function authGuard(ctx: AppContext) {
   // Deliberately unnamed: each feature module applies its own copy, so the macro is local and explicit.
@@ -11,11 +18,11 @@ export function authGuard(ctx: AppContext) {
     auth: {
       // transform runs before body validation, so a client without credentials gets 401,
       // never a 400 that teaches it the shape of the route.
-      async transform({ headers, request }) {
-        callers.set(request, await resolveBearer(ctx.db, ctx.signer, headers.authorization))
+      async transform({ request }) {
+        await authenticateRequest(ctx, request)
       },
-      resolve({ request }) {
-        return { caller: callers.get(request)! }
+      async resolve({ request }) {
+        return { caller: await authenticateRequest(ctx, request) }
       },
     },
   })

@@ -18,8 +18,15 @@ export const securityHeaders: Record<string, string> = {
   'x-content-type-options': 'nosniff',
 }
 
-/** The plugin every route sits under; its hooks are global so sibling feature modules get them too. */
-export function httpCore(log: Logger) {
+// The only API routes that take a body without a bearer token.
+const PUBLIC_BODY_ROUTE = /^\/api\/v1\/auth\/(login|refresh|logout)\/?$/
+
+/**
+ * The plugin every route sits under; its hooks are global so sibling feature modules get them too.
+ * `authenticate` checks the bearer token of a request before its body is read, so an anonymous client
+ * cannot make the server read and parse megabytes, and gets 401 before any 413/415/400.
+ */
+export function httpCore(log: Logger, authenticate: (request: Request) => Promise<unknown>) {
   return new Elysia({ name: 'http-core' })
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get('x-request-id')
@@ -31,6 +38,7 @@ export function httpCore(log: Logger) {
     })
     .onParse({ as: 'global' }, async ({ request, path }) => {
       if (!path.startsWith('/api/')) return // admin forms use Elysia's own urlencoded parser
+      if (!PUBLIC_BODY_ROUTE.test(path)) await authenticate(request)
       return readJsonBody(request, bodyLimitFor(path))
     })
     .onError({ as: 'global' }, ({ code, error, request, set }) => {

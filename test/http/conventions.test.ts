@@ -39,6 +39,19 @@ describe('API conventions', () => {
     expect(res.body).toEqual({ success: false, error: expect.any(String), code: 'unsupported_media_type' })
   })
 
+  it('answers 401 to an anonymous body before looking at it: type, size or syntax', async () => {
+    const path = `/api/v1/integration/integrations/${site.integrationId}/sync-content/`
+    const huge = `{"items": [${'1,'.repeat(9 * 1024 * 1024)}1]}`
+    for (const o of [{ raw: huge }, { raw: 'x=1', contentType: 'text/plain' }, { raw: '{"items": [' }]) {
+      const anonymous = await s.call('POST', path, o)
+      expect(anonymous.status).toBe(401)
+      expect(anonymous.body.code).toBe('not_authenticated')
+      expect((await s.call('POST', path, { ...o, token: 'igny8_sk_wrong' })).status).toBe(401)
+    }
+    // The public routes still read their bodies.
+    expect((await s.call('POST', '/api/v1/auth/login/', { raw: '{"email": ' })).status).toBe(400)
+  })
+
   it('answers 400 for malformed JSON', async () => {
     const res = await s.call('POST', '/api/v1/auth/login/', { raw: '{"email": ' })
     expect(res.status).toBe(400)
