@@ -6,19 +6,19 @@ import { createApp, createContext } from '../../src/app'
 import { createUser } from '../../src/auth/users'
 import { dbFile, resolveConfig, type ConfigInput } from '../../src/config'
 import { migrateDb, openDb } from '../../src/db/client'
-import { silentLogger } from '../../src/log'
+import { silentLogger, type Logger } from '../../src/log'
 
 export type Res<T = any> = { status: number; headers: Headers; body: T; text: string }
 export type CallOptions = { token?: string; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> }
 
 export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef'
 
-export async function startServer(overrides: Partial<Record<string, string>> = {}) {
+export async function startServer(overrides: Partial<Record<string, string>> = {}, opts: { log?: Logger } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'igny8-test-'))
   const config = resolveConfig({ 'data-dir': dir, secret: TEST_SECRET, ...overrides }, {})
   const db = openDb(dbFile(config))
   migrateDb(db)
-  const ctx = createContext(db, config, silentLogger)
+  const ctx = createContext(db, config, opts.log ?? silentLogger)
   const app = createApp(ctx).listen({ hostname: '127.0.0.1', port: 0 })
   const base = `http://127.0.0.1:${app.server!.port}`
 
