@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 import { adminSession, send } from './client'
+import { post } from '../content/helpers'
 
 let s: TestServer
 let me: Awaited<ReturnType<typeof adminSession>>
@@ -12,16 +13,7 @@ const terms = (slug: string, query = '') => `/sites/${site.siteId}/content-types
 const get = (path: string, headers: Record<string, string> = {}) => send(s, 'GET', path, { session: me.session, headers })
 const sync = (kind: 'content' | 'terms', body: unknown) =>
   s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/sync-${kind}/`, { token: site.key, body })
-const item = (id: number, extra: Record<string, unknown> = {}) => ({
-  external_id: id,
-  post_type: 'post',
-  title: `Post ${id}`,
-  slug: `post-${id}`,
-  status: 'publish',
-  url: `https://blog.example.com/post-${id}/`,
-  modified_at: '2025-11-22T10:00:00Z',
-  ...extra,
-})
+const item = (id: number, extra: Record<string, unknown> = {}) => post(id, { terms: {}, ...extra })
 const rows = (html: string) => html.split('<tbody>')[1]?.split('</tbody>')[0]?.split('<tr').length! - 1
 
 beforeAll(async () => {
