@@ -8,6 +8,8 @@ const HELP = `igny8 ${VERSION} — self-hosted backend for the IGNY8 WordPress p
 Usage:
   igny8 [serve] [--host H] [--port P] [--data-dir D] [options]
   igny8 user create --email E --password P [--name N] [--admin] [--data-dir D]
+  igny8 user set-password --email E --password P [--admin] [--data-dir D]   account recovery
+  igny8 user list [--data-dir D]
   igny8 cron run-now [--data-dir D]
   igny8 backup FILE [--data-dir D]
   igny8 health [--host H] [--port P]      ask a running server for /api/v1/health/
@@ -59,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'serve') return (await import('./serve')).serve(config)
     if (command === 'user create') return (await import('./commands/user-create')).userCreate(config, values)
     if (command === 'health') return (await import('./commands/health')).health(config)
+    if (command === 'user set-password') return (await import('./commands/user-admin')).userSetPassword(config, values)
+    if (command === 'user list') return (await import('./commands/user-admin')).userList(config)
     if (command === 'cron run-now') return (await import('./commands/cron-run-now')).cronRunNow(config)
     if (positionals[0] === 'backup' && positionals.length === 2) return (await import('./commands/backup')).backup(config, positionals[1]!)
   } catch (e) {

@@ -61,3 +61,18 @@ export function setActive(db: Db, actor: User, id: number, isActive: boolean): U
   if (!isActive) signOutEverywhere(db, id)
   return user
 }
+
+/**
+ * Account recovery from the command line (`igny8 user set-password`): sets a password by email and,
+ * with `restoreAdmin`, makes the account an active administrator again. Signs it out everywhere.
+ */
+export async function recoverAccount(db: Db, email: string, password: string, restoreAdmin: boolean): Promise<User> {
+  const found = db.select().from(users).where(eq(users.email, email)).get()
+  if (!found) throw new NotFound('User')
+  const user = update(db, found.id, {
+    passwordHash: await hashPassword(password),
+    ...(restoreAdmin && { isAdmin: true, isActive: true }),
+  })
+  signOutEverywhere(db, user.id)
+  return user
+}
