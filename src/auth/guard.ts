@@ -28,10 +28,13 @@ export function authGuard(ctx: AppContext) {
   })
 }
 
-/** The client's address: the socket peer, or the first X-Forwarded-For hop when behind a trusted proxy. */
+/**
+ * The client's address: the socket peer, or behind a trusted proxy the last X-Forwarded-For entry — the
+ * one that proxy appended. Earlier entries come from the client and could be forged to dodge the login limit.
+ */
 export function clientIp(ctx: AppContext, request: Request, server: { requestIP(r: Request): { address: string } | null } | null): string {
   if (ctx.config.trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
     if (forwarded) return forwarded
   }
   return server?.requestIP(request)?.address ?? 'unknown'
