@@ -54,6 +54,20 @@ export class WpClient {
     return total
   }
 
+  /**
+   * The WordPress version from the RSS feed's <generator> (the REST API does not expose it). Optional
+   * metadata: sites that hide the generator, or any failure, just leave it out.
+   */
+  async version(): Promise<string | undefined> {
+    try {
+      this.requests++
+      const res = await safeGet(new URL(`${this.creds.wpUrl.replace(/\/+$/, '')}/?feed=rss2`), {}, this.policy)
+      return /<generator>https?:\/\/wordpress\.org\/\?v=([\w.-]{1,40})<\/generator>/.exec(res.text)?.[1]
+    } catch {
+      return undefined
+    }
+  }
+
   private fetch(route: string, query: Query): Promise<Fetched> {
     this.requests++
     const base = this.creds.wpUrl.replace(/\/+$/, '')

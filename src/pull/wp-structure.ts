@@ -24,7 +24,7 @@ type RestTaxonomy = {
 
 export type PulledType = { slug: string; label: string; route: string; count: number; taxonomies: string[] }
 export type PulledTaxonomy = { slug: string; label: string; route: string; restBase: string; count: number }
-export type SiteStructure = { postTypes: PulledType[]; taxonomies: PulledTaxonomy[]; siteUrl?: string }
+export type SiteStructure = { postTypes: PulledType[]; taxonomies: PulledTaxonomy[]; siteUrl?: string; wordpressVersion?: string }
 
 const SLUG = /^[a-z0-9_-]{1,32}$/
 const routeOf = (t: { rest_namespace?: string; rest_base?: string; slug?: string }, slug: string) =>
@@ -53,7 +53,7 @@ export async function readStructure(client: WpClient): Promise<SiteStructure> {
     const route = routeOf(t, slug)
     taxonomies.push({ slug, label: labelOf(t.name, slug), route, restBase: t.rest_base || slug, count: await client.total(route) })
   }
-  return { postTypes, taxonomies, siteUrl: await readSiteUrl(client) }
+  return { postTypes, taxonomies, siteUrl: await readSiteUrl(client), wordpressVersion: await client.version() }
 }
 
 const labelOf = (name: string | undefined, slug: string) => (typeof name === 'string' && name.trim() ? name.trim().slice(0, 200) : slug)
@@ -82,5 +82,6 @@ export function toStructurePush(structure: SiteStructure, previous: IntegrationC
     taxonomies: entries(structure.taxonomies, previous.content_types?.taxonomies),
     timestamp,
     ...(structure.siteUrl !== undefined && { site_url: structure.siteUrl }),
+    ...(structure.wordpressVersion !== undefined && { wordpress_version: structure.wordpressVersion }),
   }
 }

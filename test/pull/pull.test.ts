@@ -80,6 +80,10 @@ describe('POST /integration/integrations/{id}/pull/', () => {
     expect(Object.keys(ct.post_types).sort()).toEqual(['page', 'post', 'product'])
     expect(Object.keys(ct.taxonomies).sort()).toEqual(['category', 'post_tag', 'product_cat'])
     expect(ct.stale).toBe(false)
+    // Metadata a plugin would send: the site URL (REST index) and the version (the feed's generator).
+    const version = (await wp.wpEval(`echo get_bloginfo('version');`)).trim()
+    expect(ct.wordpress_version).toBe(version)
+    expect(ct.site_url).toBe(wp.url)
     const events = (await call('GET', `${base(site.integrationId)}/sync-events/`, site.token)).body.results
     expect(events.map((e: any) => `${e.kind}:${e.source}`)).toEqual(['pull:admin', 'structure:pull'])
   })
