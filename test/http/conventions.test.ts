@@ -40,14 +40,17 @@ describe('API conventions', () => {
   })
 
   it('answers 401 to an anonymous body before looking at it: type, size or syntax', async () => {
-    const path = `/api/v1/integration/integrations/${site.integrationId}/sync-content/`
-    const huge = `{"items": [${'1,'.repeat(9 * 1024 * 1024)}1]}`
+    const path = `/api/v1/integration/integrations/${site.integrationId}/update-structure/`
+    // Over this route's 2 MiB limit: an authenticated client would get 413.
+    const huge = `{"post_types": [${'1,'.repeat(1536 * 1024)}1]}`
     for (const o of [{ raw: huge }, { raw: 'x=1', contentType: 'text/plain' }, { raw: '{"items": [' }]) {
       const anonymous = await s.call('POST', path, o)
       expect(anonymous.status).toBe(401)
       expect(anonymous.body.code).toBe('not_authenticated')
       expect((await s.call('POST', path, { ...o, token: 'igny8_sk_wrong' })).status).toBe(401)
     }
+    // Control: the same body with a valid key is read, and is too large.
+    expect((await s.call('POST', path, { raw: huge, token: site.key })).status).toBe(413)
     // The public routes still read their bodies.
     expect((await s.call('POST', '/api/v1/auth/login/', { raw: '{"email": ' })).status).toBe(400)
   })
