@@ -108,5 +108,3 @@ export function revokeApiKey(db: Db, caller: Caller, siteId: number, keyId: numb
     .run()
   if (changesOf(res) === 0) throw new NotFound('API key')
 }
-
-export const countSitesByOwner = (db: Db, ownerId: number) => countRows(db, sites, eq(sites.ownerId, ownerId))
