@@ -11,6 +11,9 @@ export const users = sqliteTable('users', {
   passwordHash: text('password_hash').notNull(),
   isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
   isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+  // Bumped by a password change or a deactivation; access tokens carry the value they were issued
+  // under, so every token issued before is refused at once (no waiting for its expiry).
+  tokenVersion: integer('token_version').notNull().default(0),
   createdAt: text('created_at').notNull().default(now),
   updatedAt: text('updated_at').notNull().default(now),
 })
@@ -31,7 +34,11 @@ export const refreshTokens = sqliteTable(
     revokedAt: integer('revoked_at'),
     createdAt: text('created_at').notNull().default(now),
   },
-  (t) => [index('refresh_tokens_family_idx').on(t.familyId), index('refresh_tokens_expires_idx').on(t.expiresAt)],
+  (t) => [
+    index('refresh_tokens_family_idx').on(t.familyId),
+    index('refresh_tokens_expires_idx').on(t.expiresAt),
+    index('refresh_tokens_user_idx').on(t.userId),
+  ],
 )
 
 export type User = typeof users.$inferSelect
