@@ -1,4 +1,5 @@
-// `npm run build`: compiles src/index.ts and everything it embeds into the single executable dist/igny8.
+// `npm run build`: compiles src/index.ts, the worker it starts, and everything they embed into the single
+// executable dist/igny8.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -14,6 +15,8 @@ const result = Bun.spawnSync(
     '--no-compile-autoload-bunfig',
     '--no-compile-autoload-dotenv',
     './src/index.ts',
+    // Worker entries are bundled only when named here; src/cron/db-worker.ts starts this one.
+    './src/cron/backup-worker.ts',
     '--outfile',
     './dist/igny8',
   ],

@@ -1,6 +1,7 @@
 // Composes every feature into one Elysia app; exported for tests, started by the CLI.
 import { Elysia } from 'elysia'
 import { adminRoutes } from './admin'
+import { renderErrorPage } from './admin/error-page'
 import { contentRoutes } from './content'
 import { syncLogRoutes } from './sync-log'
 import { createRateLimiter } from './auth/rate-limit'
@@ -33,7 +34,7 @@ export function createContext(db: Db, config: Config, log: Logger): AppContext {
 
 export function createApp(ctx: AppContext) {
   return new Elysia()
-    .use(httpCore(ctx.log, (request) => authenticateRequest(ctx, request)))
+    .use(httpCore(ctx.log, (request) => authenticateRequest(ctx, request), renderErrorPage))
     .use(openapiRoutes())
     .use(adminRoutes(ctx))
     .group('/api/v1', (api) =>

@@ -1,5 +1,6 @@
 // The igny8 command line: serve (default), user create, cron run-now, backup, --help, --version.
 import { parseArgs } from 'node:util'
+import { fail } from './commands/shared'
 import { ConfigError, options, resolveConfig, type Config } from './config'
 import { VERSION } from './version'
 
@@ -7,13 +8,17 @@ const HELP = `igny8 ${VERSION} — self-hosted backend for the IGNY8 WordPress p
 
 Usage:
   igny8 [serve] [--host H] [--port P] [--data-dir D] [options]
-  igny8 user create --email E --password P [--name N] [--admin] [--data-dir D]
-  igny8 user set-password --email E --password P [--admin] [--data-dir D]   account recovery
+  igny8 user create --email E [--name N] [--admin] [--data-dir D]   password as below
+  igny8 user set-password --email E [--admin] [--data-dir D]         account recovery; password as below
   igny8 user list [--data-dir D]
   igny8 cron run-now [--data-dir D]
   igny8 backup FILE [--data-dir D]
   igny8 health [--host H] [--port P]      ask a running server for /api/v1/health/
   igny8 --help | --version
+
+Passwords for user create / set-password: --password P works, but every local user can read a command
+line (ps), so prefer IGNY8_PASSWORD=P in the environment, or one line on standard input when --password
+is absent and standard input is not a terminal:  printf '%s\\n' "$PW" | igny8 user create --email E
 
 Options (each also as an environment variable):
 ${Object.values(options)
@@ -57,14 +62,16 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) return fail(e.message)
     throw e
   }
+  // `return await`, so a ConfigError a command throws (e.g. MigrationError at start-up) is caught here.
   try {
-    if (command === 'serve') return (await import('./serve')).serve(config)
-    if (command === 'user create') return (await import('./commands/user-create')).userCreate(config, values)
-    if (command === 'health') return (await import('./commands/health')).health(config)
-    if (command === 'user set-password') return (await import('./commands/user-admin')).userSetPassword(config, values)
-    if (command === 'user list') return (await import('./commands/user-admin')).userList(config)
-    if (command === 'cron run-now') return (await import('./commands/cron-run-now')).cronRunNow(config)
-    if (positionals[0] === 'backup' && positionals.length === 2) return (await import('./commands/backup')).backup(config, positionals[1]!)
+    if (command === 'serve') return await (await import('./serve')).serve(config)
+    if (command === 'user create') return await (await import('./commands/user-create')).userCreate(config, values)
+    if (command === 'health') return await (await import('./commands/health')).health(config)
+    if (command === 'user set-password') return await (await import('./commands/user-admin')).userSetPassword(config, values)
+    if (command === 'user list') return await (await import('./commands/user-admin')).userList(config)
+    if (command === 'cron run-now') return await (await import('./commands/cron-run-now')).cronRunNow(config)
+    if (positionals[0] === 'backup' && positionals.length === 2)
+      return await (await import('./commands/backup')).backup(config, positionals[1]!)
   } catch (e) {
     if (e instanceof ConfigError) return fail(e.message)
     throw e
@@ -75,8 +82,4 @@ export async function main(argv: string[]): Promise<number> {
 function print(text: string): number {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n')
   return 0
-}
-export function fail(message: string): number {
-  process.stderr.write(`igny8: ${message}\n`)
-  return 2
 }

@@ -6,6 +6,7 @@ import { migrateDb, openDb } from './db/client'
 import { transportBodyLimit } from './http/body'
 import { createLogger } from './log'
 import { startDailySchedule } from './cron'
+import { stopPulls } from './pull/runs'
 
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel)
@@ -43,8 +44,11 @@ export async function serve(config: Config): Promise<number> {
       if (stopping) return
       stopping = true
       log.info('shutting down', { signal })
-      // Finish in-flight requests, then close the database so the WAL is checkpointed.
+      // Abort running pulls first ("Sync now" ones run in the background, API ones hold a request open), so
+      // in-flight requests can finish; then wait for the pulls to record their events before the database closes.
+      const pulls = stopPulls(db)
       await app.stop(false)
+      await pulls
       await daily.stop() // aborts a running job's pulls and waits for it, so the database closes after it
       db.$client.exec('PRAGMA optimize')
       db.$client.close()

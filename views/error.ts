@@ -8,6 +8,8 @@ const TITLES: Record<number, string> = {
   403: 'Not allowed',
   404: 'Not found',
   409: 'Conflict',
+  413: 'Too much data',
+  415: 'Unsupported form',
   429: 'Too many attempts',
   500: 'Something went wrong',
 }

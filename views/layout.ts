@@ -8,6 +8,7 @@ export type NavKey = 'sites' | 'users' | 'account'
 
 // Error answers (4xx except form validation's 422, and 5xx) are swapped by htmx 4; steer them into
 // the toast, taking only the message element of the error page. Inheritance must be explicit in htmx 4.
+// htmx matches "413", then "41x", then "4xx": 40x and 41x (413, 415) and 429 go to the toast, 422 does not.
 const ERROR_STEER = "target:#toast swap:'innerHTML ignoreTitle:true' select:#error-message"
 
 function head(title: string): Html {
@@ -34,6 +35,7 @@ export function layout(p: { title: string; viewer: Viewer; nav?: NavKey; body: H
       <body
         hx-headers:inherited="${JSON.stringify({ 'X-CSRF-Token': p.viewer.csrf })}"
         hx-status:40x:inherited="${ERROR_STEER}"
+        hx-status:41x:inherited="${ERROR_STEER}"
         hx-status:429:inherited="${ERROR_STEER}"
         hx-status:5xx:inherited="${ERROR_STEER}"
       >

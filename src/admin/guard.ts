@@ -2,7 +2,7 @@
 // user, sends visitors to the login page, and on state changes checks origin and CSRF token.
 import { Elysia, status } from 'elysia'
 import type { UserCaller } from '../auth/caller'
-import { countUsers } from '../auth/users'
+import { countUsers } from '../users/service'
 import type { AppContext } from '../context'
 import { Forbidden } from '../http/errors'
 import { assertSameOrigin, isHtmx, readSessionCookie } from './request'

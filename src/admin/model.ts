@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { email, newPassword } from '../auth/model'
 import { HttpError } from '../http/errors'
 import { createSiteBody } from '../sites/model'
+import { typeSlug } from '../integrations/model'
 
 const required = z.string().trim().min(1, 'This field is required.')
 const checkbox = z
@@ -41,7 +42,7 @@ export const idParam = z.object({ id: z.coerce.number().int().positive() })
 export const typeParams = z.object({
   id: z.coerce.number().int().positive(),
   kind: z.enum(['post_types', 'taxonomies']),
-  slug: z.string().regex(/^[a-z0-9_-]{1,32}$/),
+  slug: typeSlug,
 })
 export const slugParams = typeParams.omit({ kind: true })
 export const keyParams = z.object({ id: z.coerce.number().int().positive(), keyId: z.coerce.number().int().positive() })

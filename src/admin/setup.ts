@@ -1,9 +1,9 @@
 // First run: while no user exists, a one-time setup token (printed in the log at start-up) lets the
 // person who can read the server's log create the first administrator in the browser.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { countUsers, createUser } from '../auth/users'
+import { countUsers, createUser, OPERATOR } from '../users/service'
+import type { PublicUser } from '../users/model'
 import type { AppContext } from '../context'
-import type { User } from '../db/schema'
 import { HttpError, NotFound } from '../http/errors'
 
 // Kept in memory only: a restart with still no user prints a fresh one.
@@ -43,7 +43,7 @@ export async function completeSetup(
   ctx: AppContext,
   presented: string,
   input: { email: string; name: string; password: string },
-): Promise<User> {
+): Promise<PublicUser> {
   const token = setupToken(ctx)
   if (!token) throw new NotFound('Page')
   if (!sameToken(token, presented.trim())) {
@@ -52,7 +52,8 @@ export async function completeSetup(
   }
   tokens.delete(ctx)
   try {
-    return await createUser(ctx.db, { ...input, isAdmin: true })
+    // The setup token proves the operator: it was printed in the server's log.
+    return await createUser(ctx.db, OPERATOR, { ...input, isAdmin: true })
   } catch (e) {
     tokens.set(ctx, token)
     throw e

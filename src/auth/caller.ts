@@ -2,7 +2,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { prepared } from '../db/prepared'
-import { apiKeys, users, type User } from '../db/schema'
+import { apiKeys, sites, users, type User } from '../db/schema'
 import { Forbidden, Unauthorized } from '../http/errors'
 import { hashSecret, looksLikeApiKey, type AccessSigner } from './tokens'
 
@@ -13,6 +13,20 @@ export type Caller = UserCaller | ApiKeyCaller
 // Writing last_used_at on every request would make each read a write; a minute is precise enough.
 const LAST_USED_GRANULARITY_MS = 60_000
 
+/** Thrown instead of the plain 401 where a route asks to tell a missing header apart (GET /auth/me). */
+export class AuthorizationHeaderMissing extends Unauthorized {
+  constructor() {
+    super(
+      'The Authorization header did not reach the server: none arrived with this request. If the client sent one, ' +
+        'something in between (the web host, a proxy, or the CGI/FastCGI setup) removed it.',
+      'authorization_header_missing',
+    )
+  }
+}
+
+/** True when the request carries no usable Authorization header at all (absent, or blanked by a proxy). */
+export const authorizationMissing = (authorization: string | null | undefined) => !authorization?.trim()
+
 /** Resolves a Bearer token to a caller, or throws 401. */
 export async function resolveBearer(db: Db, signer: AccessSigner, authorization: string | undefined): Promise<Caller> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
@@ -22,8 +36,10 @@ export async function resolveBearer(db: Db, signer: AccessSigner, authorization:
   const claims = await signer.verify(token)
   if (!claims || claims.typ !== 'access' || typeof claims.sub !== 'string')
     throw new Unauthorized('Invalid or expired access token.', 'token_not_valid')
+  // The guard reads the user row anyway; comparing its token version costs nothing more.
   const user = userById(db).get({ id: Number(claims.sub) })
-  if (!user || !user.isActive) throw new Unauthorized('Invalid or expired access token.', 'token_not_valid')
+  if (!user || !user.isActive || (claims.ver ?? 0) !== user.tokenVersion)
+    throw new Unauthorized('Invalid or expired access token.', 'token_not_valid')
   return { kind: 'user', user }
 }
 
@@ -41,7 +57,10 @@ const activeKeyByHash = (db: Db) =>
     d
       .select({ id: apiKeys.id, siteId: apiKeys.siteId, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+      .innerJoin(sites, eq(sites.id, apiKeys.siteId))
+      .innerJoin(users, eq(users.id, sites.ownerId))
+      // A key acts for its site's owner: once the owner is deactivated, so are the keys.
+      .where(and(eq(apiKeys.keyHash, sql.placeholder('hash')), isNull(apiKeys.revokedAt), eq(users.isActive, true)))
       .prepare(),
   )
 

@@ -4,79 +4,99 @@ import { changesOf, type Db } from '../db/client'
 import { refreshTokens, users, type User } from '../db/schema'
 import { TooManyRequests, Unauthorized } from '../http/errors'
 import { verifyAgainstDummy, verifyPassword } from './passwords'
-import type { RateLimiter } from './rate-limit'
+import { addressKey, type RateLimiter } from './rate-limit'
 import { hashSecret, newRefreshToken, type AccessSigner } from './tokens'
-import { publicUser } from './users'
 
 export type TokenSettings = { accessTtlSeconds: number; refreshTtlSeconds: number }
 
 const WRONG_CREDENTIALS = 'No active account found with the given email and password.'
 
-/** Checks email + password under the login rate limit; the same 401 whether the email or the password is wrong. */
+/**
+ * Checks email + password under the login rate limit; the same 401 whether the email or the password is wrong.
+ * The attempt is counted before the slow hash is verified: counting after it let a burst of parallel requests
+ * all pass the check while none had failed yet. A success takes its attempt back from the address.
+ */
 export async function authenticate(db: Db, limiter: RateLimiter, clientIp: string, email: string, password: string): Promise<User> {
-  const keys = [`ip:${clientIp}`, `email:${email}`]
-  const wait = limiter.retryAfter(keys)
+  const ipKey = addressKey(clientIp)
+  const emailKey = `email:${email}`
+  const wait = limiter.attempt([ipKey, emailKey])
   if (wait > 0) throw new TooManyRequests(wait)
   const user = db.select().from(users).where(eq(users.email, email)).get()
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password)
-  if (!user || !ok || !user.isActive) {
-    limiter.fail(keys)
-    throw new Unauthorized(WRONG_CREDENTIALS, 'invalid_credentials')
-  }
-  limiter.reset(`email:${email}`)
+  if (!user || !ok || !user.isActive) throw new Unauthorized(WRONG_CREDENTIALS, 'invalid_credentials')
+  limiter.refund([ipKey])
+  limiter.reset(emailKey)
   return user
 }
 
-/** Issues an access token and a refresh token (in `familyId`, or a new family). */
-export async function issueTokens(
-  db: Db,
-  signer: AccessSigner,
-  settings: TokenSettings,
-  user: User,
-  familyId: string = crypto.randomUUID(),
-) {
-  const now = Date.now()
-  const accessExp = Math.floor(now / 1000) + settings.accessTtlSeconds
-  const refreshExp = now + settings.refreshTtlSeconds * 1000
-  const refresh = newRefreshToken()
-  db.insert(refreshTokens)
-    .values({ userId: user.id, familyId, tokenHash: hashSecret(refresh), expiresAt: refreshExp })
+type NewRefresh = { token: string; expiresAt: number }
+const newRefresh = (settings: TokenSettings, now: number): NewRefresh => ({
+  token: newRefreshToken(),
+  expiresAt: now + settings.refreshTtlSeconds * 1000,
+})
+const storeRefresh = (db: Pick<Db, 'insert'>, userId: number, familyId: string, r: NewRefresh) =>
+  db
+    .insert(refreshTokens)
+    .values({ userId, familyId, tokenHash: hashSecret(r.token), expiresAt: r.expiresAt })
     .run()
-  const access = await signer.sign({ sub: String(user.id), typ: 'access', exp: accessExp })
+
+/** The login/refresh answer: a signed access token carrying the user's token version, and the refresh token. */
+async function tokenAnswer(signer: AccessSigner, settings: TokenSettings, user: User, refresh: NewRefresh, now: number) {
+  const accessExp = Math.floor(now / 1000) + settings.accessTtlSeconds
+  const access = await signer.sign({ sub: String(user.id), typ: 'access', ver: user.tokenVersion, exp: accessExp })
   return {
     access,
-    refresh,
+    refresh: refresh.token,
     access_expires_at: new Date(accessExp * 1000).toISOString(),
-    refresh_expires_at: new Date(refreshExp).toISOString(),
-    user: publicUser(user),
+    refresh_expires_at: new Date(refresh.expiresAt).toISOString(),
+    user: { id: user.id, email: user.email, name: user.name },
   }
 }
 
-/** Rotates a refresh token. Presenting one that was already rotated revokes its whole family. */
+/** Issues an access token and a refresh token in a new family (login). */
+export async function issueTokens(db: Db, signer: AccessSigner, settings: TokenSettings, user: User) {
+  const now = Date.now()
+  const refresh = newRefresh(settings, now)
+  storeRefresh(db, user.id, crypto.randomUUID(), refresh)
+  return tokenAnswer(signer, settings, user, refresh, now)
+}
+
+/**
+ * Rotates a refresh token. Marking the old one rotated and storing its successor are one transaction: if the
+ * successor could not be stored, the old token is still unrotated, so the client's retry is not taken for reuse.
+ * Presenting one that was already rotated revokes its whole family.
+ */
 export async function rotateRefresh(db: Db, signer: AccessSigner, settings: TokenSettings, token: string) {
   const now = Date.now()
-  const outcome = db.transaction((tx) => {
-    const row = tx
-      .select()
-      .from(refreshTokens)
-      .where(eq(refreshTokens.tokenHash, hashSecret(token)))
-      .get()
-    if (!row || row.revokedAt || row.expiresAt <= now) return { ok: false as const }
-    if (row.rotatedAt) {
-      // Reuse of a rotated token: someone else may hold the family. Cut it off.
-      tx.update(refreshTokens)
-        .set({ revokedAt: now })
-        .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)))
-        .run()
-      return { ok: false as const }
-    }
-    tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, row.id)).run()
-    const user = tx.select().from(users).where(eq(users.id, row.userId)).get()
-    if (!user?.isActive) return { ok: false as const }
-    return { ok: true as const, user, familyId: row.familyId }
-  })
+  const refresh = newRefresh(settings, now)
+  const outcome = db.transaction(
+    (tx) => {
+      const row = tx
+        .select()
+        .from(refreshTokens)
+        .where(eq(refreshTokens.tokenHash, hashSecret(token)))
+        .get()
+      if (!row || row.revokedAt || row.expiresAt <= now) return { ok: false as const }
+      if (row.rotatedAt) {
+        // Reuse of a rotated token: someone else may hold the family. Cut it off.
+        tx.update(refreshTokens)
+          .set({ revokedAt: now })
+          .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)))
+          .run()
+        return { ok: false as const }
+      }
+      const user = tx.select().from(users).where(eq(users.id, row.userId)).get()
+      if (!user?.isActive) return { ok: false as const }
+      tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, row.id)).run()
+      storeRefresh(tx, user.id, row.familyId, refresh)
+      return { ok: true as const, user }
+      // Immediate: a read-then-write transaction that starts deferred fails at once (SQLITE_BUSY) when another
+      // process commits between its read and its write; an immediate one waits out busy_timeout instead.
+    },
+    { behavior: 'immediate' },
+  )
   if (!outcome.ok) throw new Unauthorized('Token is invalid or expired.', 'token_not_valid')
-  return issueTokens(db, signer, settings, outcome.user, outcome.familyId)
+  return tokenAnswer(signer, settings, outcome.user, refresh, now)
 }
 
 /** Revokes one refresh token; unknown tokens are already as good as revoked. */

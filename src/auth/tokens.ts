@@ -2,9 +2,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { jwt } from '@elysiajs/jwt'
 
-export type AccessClaims = { sub: string; typ: 'access'; exp?: number; iat?: number }
+/**
+ * `ver` is the user's token version at issue; a password change or deactivation bumps it, voiding older tokens.
+ * A token without it (issued before versions existed) counts as version 0.
+ */
+export type AccessClaims = { sub: string; typ: 'access'; ver?: number; exp?: number; iat?: number }
 export type AccessSigner = {
-  sign(claims: { sub: string; typ: 'access'; exp: number }): Promise<string>
+  sign(claims: { sub: string; typ: 'access'; ver?: number; exp: number }): Promise<string>
   verify(token: string): Promise<false | Record<string, unknown>>
 }
 

@@ -1,7 +1,8 @@
-// `igny8 backup FILE`: a consistent copy of the database (VACUUM INTO), safe while the server runs.
+// `igny8 backup FILE`: a consistent copy of the database (VACUUM INTO, in a worker, as the daily job makes it),
+// safe while the server runs.
 import { existsSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { fail } from '../cli'
+import { fail } from './shared'
 import { dbFile, type Config } from '../config'
 import { writeBackup } from '../cron/backup'
 import { openDb } from '../db/client'
@@ -15,7 +16,7 @@ export async function backup(config: Config, file: string): Promise<number> {
   if (!existsSync(source)) return fail(`there is no database at ${source} (check --data-dir)`)
   const db = openDb(source)
   try {
-    writeBackup(db, target)
+    await writeBackup(db, target)
   } catch (e) {
     return fail(`the backup could not be written: ${describeSafely(e)}`)
   } finally {

@@ -1,17 +1,14 @@
 // `igny8 cron run-now`: runs the daily job once (alone, or beside a server on the same data dir) and prints
 // what it did. Exit 0 when the job ran, even if some pulls failed (they are in the sync log); 2 when it could not run.
-import { fail } from '../cli'
-import { dbFile, ensureDataDir, type Config } from '../config'
+import { ensureDataDir, type Config } from '../config'
 import { markInstalled } from '../cron/schedule'
 import { runDailyJob, type DailyJobResult } from '../cron/service'
-import { migrateDb, openDb } from '../db/client'
 import { createLogger } from '../log'
+import { fail, withDb } from './shared'
 
 export async function cronRunNow(config: Config): Promise<number> {
   ensureDataDir(config.dataDir)
-  const db = openDb(dbFile(config))
-  try {
-    migrateDb(db)
+  return withDb(config, async (db) => {
     const now = new Date()
     markInstalled(db, now)
     // Warnings and errors go to stderr as JSON lines; stdout gets the readable summary.
@@ -20,9 +17,7 @@ export async function cronRunNow(config: Config): Promise<number> {
     if (!result.ran) return fail(`${result.reason} Nothing was done; try again when it has finished.`)
     process.stdout.write(formatReport(result))
     return 0
-  } finally {
-    db.$client.close()
-  }
+  })
 }
 
 /** The job's result as a few plain lines for a terminal. */

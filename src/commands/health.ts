@@ -1,6 +1,6 @@
 // `igny8 health`: asks a running server on this machine for /api/v1/health/ (used by the Docker HEALTHCHECK).
 import type { Config } from '../config'
-import { fail } from '../cli'
+import { fail } from './shared'
 
 export async function health(config: Config): Promise<number> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host

@@ -4,12 +4,20 @@ import { authGuard } from '../auth/guard'
 import type { AppContext } from '../context'
 import { jsonBody } from '../http/body'
 import { listEnvelope, ok } from '../http/envelope'
+import { errorResponses, listSchema, okSchema } from '../http/response-schema'
 import { getVisibleIntegration } from '../integrations/service'
 import { idParams } from '../sites/model'
 import { syncContent } from './items'
 import { listContent, listTerms } from './listing'
-import { contentQuery, syncContentBody, syncTermsBody, termsQuery } from './model'
+import { batchResultSchema, contentItemSchema, contentQuery, syncContentBody, syncTermsBody, termSchema, termsQuery } from './model'
 import { syncTerms } from './terms'
+
+// Documented answers: the success shape, and the error envelope under each status the route can refuse with.
+const response = {
+  batch: { 200: okSchema(batchResultSchema), ...errorResponses(400, 401, 403, 404, 413, 415) },
+  content: { 200: listSchema(contentItemSchema), ...errorResponses(400, 401, 404) },
+  terms: { 200: listSchema(termSchema), ...errorResponses(400, 401, 404) },
+}
 
 export function contentRoutes(ctx: AppContext) {
   const { db, config } = ctx
@@ -19,28 +27,28 @@ export function contentRoutes(ctx: AppContext) {
       auth: true,
       params: idParams,
       ...jsonBody(syncContentBody),
+      response: response.batch,
     })
     .post('/sync-terms', ({ caller, params, body }) => ok(syncTerms(db, caller, params.id, body)), {
       auth: true,
       params: idParams,
       ...jsonBody(syncTermsBody),
+      response: response.batch,
     })
     .get(
       '/content',
       ({ caller, params, query, request }) => {
-        getVisibleIntegration(db, caller, params.id)
-        const { count, results } = listContent(db, params.id, query, query)
+        const { count, results } = listContent(db, caller, params.id, query, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
-      { auth: true, params: idParams, query: contentQuery },
+      { auth: true, params: idParams, query: contentQuery, response: response.content },
     )
     .get(
       '/terms',
       ({ caller, params, query, request }) => {
-        getVisibleIntegration(db, caller, params.id)
-        const { count, results } = listTerms(db, params.id, query.taxonomy, query)
+        const { count, results } = listTerms(db, caller, params.id, query.taxonomy, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
-      { auth: true, params: idParams, query: termsQuery },
+      { auth: true, params: idParams, query: termsQuery, response: response.terms },
     )
 }

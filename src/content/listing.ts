@@ -1,14 +1,17 @@
 // Reading back what is stored: content with filters and its term ids, terms in tree order.
-import { and, count, desc, eq, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import type { Caller } from '../auth/caller'
 import type { Db } from '../db/client'
-import { content, contentTaxonomy, type ContentItem, type Term } from '../db/schema'
+import { content, contentTaxonomy, typeCounters, type ContentItem, type Term } from '../db/schema'
+import type { CounterKind } from './counters'
 import { offsetOf, type Page } from '../http/envelope'
+import { getVisibleIntegration } from '../integrations/service'
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 export type ContentFilter = { post_type?: string; status?: string; search?: string }
 
-export function listContent(db: Db, integrationId: number, f: ContentFilter, page: Page) {
+const contentWhere = (integrationId: number, f: ContentFilter) => {
   const conditions: (SQL | undefined)[] = [eq(content.integrationId, integrationId)]
   if (f.post_type) conditions.push(eq(content.postType, f.post_type))
   if (f.status) conditions.push(eq(content.status, f.status))
@@ -16,16 +19,43 @@ export function listContent(db: Db, integrationId: number, f: ContentFilter, pag
     const pattern = `%${escapeLike(f.search)}%`
     conditions.push(or(sql`${content.title} like ${pattern} escape '\\'`, sql`${content.slug} like ${pattern} escape '\\'`))
   }
-  const where = and(...conditions)
-  const total = db.select({ n: count() }).from(content).where(where).get()!.n
-  const rows = db
+  return and(...conditions)
+}
+
+/**
+ * One page of content, newest modified first by the UTC instant (offsets in modified_at differ), read in
+ * the order of the (integration, [post_type,] modified_at_utc) indexes. Exported for the query-plan test.
+ */
+export const contentPage = (db: Db, integrationId: number, f: ContentFilter, page: Page) =>
+  db
     .select()
     .from(content)
-    .where(where)
-    .orderBy(desc(content.modifiedAt), desc(content.id))
+    .where(contentWhere(integrationId, f))
+    .orderBy(desc(content.modifiedAtUtc), desc(content.id))
     .limit(page.page_size)
     .offset(offsetOf(page))
-    .all()
+
+/**
+ * Rows stored for an integration (one type, or all): the kept counters answer it in one indexed read,
+ * so the total costs the same at any volume.
+ */
+function storedCount(db: Db, integrationId: number, kind: CounterKind, slug: string | undefined): number {
+  return db
+    .select({ n: sql<number>`coalesce(sum(${typeCounters.syncedCount}), 0)` })
+    .from(typeCounters)
+    .where(and(eq(typeCounters.integrationId, integrationId), eq(typeCounters.kind, kind), slug ? eq(typeCounters.slug, slug) : undefined))
+    .get()!.n
+}
+
+/** One page of an integration's content the caller may see (another tenant's integration is a 404). */
+export function listContent(db: Db, caller: Caller, integrationId: number, f: ContentFilter, page: Page) {
+  getVisibleIntegration(db, caller, integrationId)
+  // Filters the counters do not know (status, search) count the matching rows.
+  const total =
+    f.status || f.search
+      ? db.select({ n: count() }).from(content).where(contentWhere(integrationId, f)).get()!.n
+      : storedCount(db, integrationId, 'post_type', f.post_type)
+  const rows = contentPage(db, integrationId, f, page).all()
   return { count: total, results: rows.map((r) => serializeItem(r)) }
 }
 
@@ -43,77 +73,62 @@ export const serializeItem = (r: ContentItem) => ({
   updated_at: r.updatedAt,
 })
 
-export const serializeTerm = (t: Term, depth: number) => ({
+export const serializeTerm = (t: Term) => ({
   external_id: t.externalId,
   taxonomy: t.taxonomy,
   name: t.name,
   slug: t.slug,
   parent: t.parentExternalId,
   description: t.description,
-  depth,
+  depth: t.depth,
   created_at: t.createdAt,
   updated_at: t.updatedAt,
 })
 
 /**
- * Terms with every parent before its children (depth-first, siblings by name). A term whose parent
- * is not stored yet is listed as a root until the parent arrives.
+ * One page of terms in tree order: every parent before its children, siblings by name (see
+ * src/content/tree.ts), read in the order of the (integration, taxonomy, tree_path) index. A term whose
+ * parent is not stored yet is listed as a root until the parent arrives. Exported for the query-plan test.
  */
-export function listTerms(db: Db, integrationId: number, taxonomy: string | undefined, page: Page) {
-  const where = and(eq(contentTaxonomy.integrationId, integrationId), taxonomy ? eq(contentTaxonomy.taxonomy, taxonomy) : undefined)
-  const all = db
+export const termsPage = (db: Db, integrationId: number, taxonomy: string | undefined, page: Page) =>
+  db
     .select()
     .from(contentTaxonomy)
-    .where(where)
-    .orderBy(contentTaxonomy.taxonomy, contentTaxonomy.name, contentTaxonomy.externalId)
-    .all()
-  const key = (tax: string, id: number) => `${tax}:${id}`
-  const present = new Set(all.map((t) => key(t.taxonomy, t.externalId)))
-  const children = new Map<string, Term[]>()
-  const roots: Term[] = []
-  for (const t of all) {
-    if (t.parentExternalId !== 0 && t.parentExternalId !== t.externalId && present.has(key(t.taxonomy, t.parentExternalId))) {
-      const k = key(t.taxonomy, t.parentExternalId)
-      ;(children.get(k) ?? children.set(k, []).get(k)!).push(t)
-    } else roots.push(t)
-  }
-  const ordered: { t: Term; depth: number }[] = []
-  const visited = new Set<string>()
-  const walk = (t: Term, depth: number) => {
-    const k = key(t.taxonomy, t.externalId)
-    if (visited.has(k)) return
-    visited.add(k)
-    ordered.push({ t, depth })
-    for (const c of children.get(k) ?? []) walk(c, depth + 1)
-  }
-  roots.forEach((r) => walk(r, 0))
-  // A parent cycle (a→b→a) has no root; list what is left so nothing disappears.
-  all.forEach((t) => walk(t, 0))
-  const slice = ordered.slice(offsetOf(page), offsetOf(page) + page.page_size)
-  return { count: ordered.length, results: slice.map(({ t, depth }) => serializeTerm(t, depth)) }
+    .where(and(eq(contentTaxonomy.integrationId, integrationId), taxonomy ? eq(contentTaxonomy.taxonomy, taxonomy) : undefined))
+    .orderBy(contentTaxonomy.taxonomy, contentTaxonomy.treePath)
+    .limit(page.page_size)
+    .offset(offsetOf(page))
+
+/** One page of an integration's terms the caller may see, in tree order (another tenant's integration is a 404). */
+export function listTerms(db: Db, caller: Caller, integrationId: number, taxonomy: string | undefined, page: Page) {
+  getVisibleIntegration(db, caller, integrationId)
+  const rows = termsPage(db, integrationId, taxonomy, page).all()
+  return { count: storedCount(db, integrationId, 'taxonomy', taxonomy), results: rows.map((t) => serializeTerm(t)) }
 }
 
-/** WordPress ids stored for one post type (optionally one status): what a full pull compares against. */
-export function storedItemIds(db: Db, integrationId: number, postType: string, status?: string): number[] {
-  const where = and(
-    eq(content.integrationId, integrationId),
-    eq(content.postType, postType),
-    status ? eq(content.status, status) : undefined,
-  )
-  return db
-    .select({ id: content.externalId })
+/** How many of a post type's items have each status, most common first. */
+export const statusCountsOf = (db: Db, integrationId: number, postType: string) =>
+  db
+    .select({ status: content.status, n: count() })
     .from(content)
-    .where(where)
+    .where(and(eq(content.integrationId, integrationId), eq(content.postType, postType)))
+    .groupBy(content.status)
+    .orderBy(desc(count()), asc(content.status))
     .all()
-    .map((r) => r.id)
-}
 
-/** WordPress ids stored for one taxonomy. */
-export function storedTermIds(db: Db, integrationId: number, taxonomy: string): number[] {
-  return db
-    .select({ id: contentTaxonomy.externalId })
+/** Names of the given terms of one taxonomy, by WordPress id (ids not stored are absent). */
+export function termNames(db: Db, integrationId: number, taxonomy: string, ids: number[]): Map<number, string> {
+  if (!ids.length) return new Map()
+  const rows = db
+    .select({ id: contentTaxonomy.externalId, name: contentTaxonomy.name })
     .from(contentTaxonomy)
-    .where(and(eq(contentTaxonomy.integrationId, integrationId), eq(contentTaxonomy.taxonomy, taxonomy)))
+    .where(
+      and(
+        eq(contentTaxonomy.integrationId, integrationId),
+        eq(contentTaxonomy.taxonomy, taxonomy),
+        inArray(contentTaxonomy.externalId, ids),
+      ),
+    )
     .all()
-    .map((r) => r.id)
+  return new Map(rows.map((r) => [r.id, r.name]))
 }

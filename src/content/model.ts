@@ -39,15 +39,28 @@ const noDuplicates =
     })
   }
 
-export const syncContentBody = z.object({
-  items: z
-    .array(item)
-    .max(MAX_BATCH, `At most ${MAX_BATCH} items per request.`)
-    .superRefine(noDuplicates((i) => i.external_id, 'external_id'))
-    .default([]),
-  deleted: z.array(wpId).max(MAX_BATCH, `At most ${MAX_BATCH} ids per request.`).default([]),
-})
-export type SyncContent = z.infer<typeof syncContentBody>
+/**
+ * A batch names what it carries: `{}` (also what a POST without a body reads as) is never an empty
+ * batch (contract). Checked before the defaults fill in the missing list.
+ */
+const namesWhatItSends = <L extends string>(list: L) =>
+  [
+    (b: Partial<Record<L | 'deleted', unknown>>) => b[list] !== undefined || b.deleted !== undefined,
+    { message: `Send ${list}, deleted, or both.` },
+  ] as const
+
+export const syncContentBody = z
+  .object({
+    items: z
+      .array(item)
+      .max(MAX_BATCH, `At most ${MAX_BATCH} items per request.`)
+      .superRefine(noDuplicates((i) => i.external_id, 'external_id'))
+      .optional(),
+    deleted: z.array(wpId).max(MAX_BATCH, `At most ${MAX_BATCH} ids per request.`).optional(),
+  })
+  .refine(...namesWhatItSends('items'))
+  .transform((b) => ({ items: b.items ?? [], deleted: b.deleted ?? [] }))
+export type SyncContent = z.output<typeof syncContentBody>
 
 const term = z.object({
   external_id: wpId,
@@ -59,18 +72,21 @@ const term = z.object({
 })
 export type TermInput = z.infer<typeof term>
 
-export const syncTermsBody = z.object({
-  terms: z
-    .array(term)
-    .max(MAX_BATCH, `At most ${MAX_BATCH} terms per request.`)
-    .superRefine(noDuplicates((t) => `${t.taxonomy}:${t.external_id}`, 'external_id'))
-    .default([]),
-  deleted: z
-    .array(z.object({ taxonomy: typeSlug, external_id: wpId }))
-    .max(MAX_BATCH, `At most ${MAX_BATCH} per request.`)
-    .default([]),
-})
-export type SyncTerms = z.infer<typeof syncTermsBody>
+export const syncTermsBody = z
+  .object({
+    terms: z
+      .array(term)
+      .max(MAX_BATCH, `At most ${MAX_BATCH} terms per request.`)
+      .superRefine(noDuplicates((t) => `${t.taxonomy}:${t.external_id}`, 'external_id'))
+      .optional(),
+    deleted: z
+      .array(z.object({ taxonomy: typeSlug, external_id: wpId }))
+      .max(MAX_BATCH, `At most ${MAX_BATCH} per request.`)
+      .optional(),
+  })
+  .refine(...namesWhatItSends('terms'))
+  .transform((b) => ({ terms: b.terms ?? [], deleted: b.deleted ?? [] }))
+export type SyncTerms = z.output<typeof syncTermsBody>
 
 export const contentQuery = z.object({
   ...pageQuery,
@@ -79,3 +95,37 @@ export const contentQuery = z.object({
   search: z.string().max(200).optional(),
 })
 export const termsQuery = z.object({ ...pageQuery, taxonomy: typeSlug.optional() })
+
+// Answers, for the routes' `response` option (documented in the OpenAPI document and checked by Elysia).
+const count = z.number().int().min(0)
+export const batchResultSchema = z.object({
+  created: count,
+  updated: count,
+  unchanged: count,
+  deleted: count,
+  skipped: z.array(z.object({ external_id: z.number().int(), reason: z.string() })),
+})
+export const contentItemSchema = z.object({
+  external_id: z.number().int(),
+  post_type: z.string(),
+  title: z.string(),
+  slug: z.string(),
+  status: z.string(),
+  url: z.string(),
+  modified_at: z.string().nullable().meta({ description: 'Exactly as the plugin sent it.' }),
+  terms: z.record(z.string(), z.array(z.number().int())),
+  seo: z.object({ title: z.string().nullable(), description: z.string().nullable() }),
+  created_at: z.string(),
+  updated_at: z.string(),
+})
+export const termSchema = z.object({
+  external_id: z.number().int(),
+  taxonomy: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  parent: z.number().int().meta({ description: "The parent's WordPress id; 0 = top level." }),
+  description: z.string(),
+  depth: count,
+  created_at: z.string(),
+  updated_at: z.string(),
+})

@@ -9,6 +9,7 @@ import { emptyResult, jsonFingerprints, runBatch, type BatchResult } from './bat
 import { applyCounterChanges, readCounters, type Tx } from './counters'
 import type { SyncTerms, TermInput } from './model'
 import { classifyBatch, CounterDelta, type Stored } from './rules'
+import { detachedChildren, refreshTreePaths } from './tree'
 
 export function syncTerms(
   db: Db,
@@ -17,22 +18,37 @@ export function syncTerms(
   batch: SyncTerms,
   source: EventSource = 'plugin',
 ): BatchResult {
-  return runBatch(db, caller, integrationId, 'terms', source, (tx, config) => applyTermsBatch(tx, integrationId, config, batch))
+  return runBatch(db, caller, integrationId, 'terms', source, (tx, config) => applyTermsBatch(db, tx, integrationId, config, batch))
 }
 
 const keyOf = (taxonomy: string, externalId: number) => `${taxonomy}:${externalId}`
 
-function applyTermsBatch(tx: Tx, integrationId: number, config: IntegrationConfig, batch: SyncTerms): BatchResult {
+class ByTaxonomy extends Map<string, number[]> {
+  add(taxonomy: string, id: number) {
+    ;(super.get(taxonomy) ?? this.set(taxonomy, []).get(taxonomy)!).push(id)
+  }
+  override get(taxonomy: string): number[] {
+    return super.get(taxonomy) ?? []
+  }
+}
+
+function applyTermsBatch(db: Db, tx: Tx, integrationId: number, config: IntegrationConfig, batch: SyncTerms): BatchResult {
   const result = emptyResult()
   const taxonomies = effectiveTypes(config, 'taxonomies')
   const counts = new CounterDelta(readCounters(tx, integrationId, 'taxonomy'))
+  // Per taxonomy: terms deleted and terms written, whose children may have to find their place again.
+  const removed = new ByTaxonomy()
+  const written = new ByTaxonomy()
 
   if (batch.deleted.length) {
-    const gone = tx.all<{ taxonomy: string }>(sql`
+    const gone = tx.all<{ taxonomy: string; external_id: number }>(sql`
       delete from content_taxonomy where integration_id = ${integrationId}
         and (taxonomy, external_id) in (select value->>'taxonomy', value->>'external_id' from json_each(${JSON.stringify(batch.deleted)}))
-      returning taxonomy`)
-    for (const g of gone) counts.add(g.taxonomy, -1)
+      returning taxonomy, external_id`)
+    for (const g of gone) {
+      counts.add(g.taxonomy, -1)
+      removed.add(g.taxonomy, g.external_id)
+    }
     result.deleted = gone.length
   }
 
@@ -65,6 +81,11 @@ function applyTermsBatch(tx: Tx, integrationId: number, config: IntegrationConfi
       on conflict (integration_id, taxonomy, external_id) do update set
         name = excluded.name, slug = excluded.slug, parent_external_id = excluded.parent_external_id,
         description = excluded.description, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`)
+    for (const { row } of writes) written.add(row.taxonomy, row.external_id)
+  }
+  for (const taxonomy of new Set([...removed.keys(), ...written.keys()])) {
+    const children = detachedChildren(tx, integrationId, taxonomy, [...removed.get(taxonomy), ...written.get(taxonomy)])
+    refreshTreePaths(db, tx, integrationId, taxonomy, [...written.get(taxonomy), ...children])
   }
   applyCounterChanges(tx, integrationId, 'taxonomy', counts.changes())
   return result

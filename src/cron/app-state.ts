@@ -1,6 +1,8 @@
 // Server-wide facts in app_state (install time, last daily run) and the lock that keeps the daily job single,
-// across processes too: `igny8 cron run-now` beside a running server shares the database, not memory.
+// across processes too: `igny8 cron run-now` beside a running server shares the database, not memory. The lock
+// has a heartbeat, so a long job keeps it and a crashed holder's lock is taken over at once.
 import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { appState } from '../db/schema'
@@ -14,10 +16,40 @@ export function writeState(db: Pick<Db, 'insert'>, key: string, value: string): 
   db.insert(appState).values({ key, value }).onConflictDoUpdate({ target: appState.key, set: { value } }).run()
 }
 
-export type LockHolder = { owner: string; pid: number; acquired_at: string }
+export type LockHolder = {
+  /** This acquisition's token: only it may refresh or release the lock. */
+  owner: string
+  pid: number
+  /** A random id of the holding process, told apart from a later process that reuses its pid. */
+  process_id?: string
+  host?: string
+  acquired_at: string
+  /** Refreshed every HEARTBEAT_MS while the job runs; absent in locks written before heartbeats. */
+  heartbeat_at?: string
+}
 
-// A job that crashed cannot release its lock; after this long the lock is taken over.
-export const LOCK_STALE_MS = 6 * 3600_000
+/** How often a running job refreshes its lock. */
+export const HEARTBEAT_MS = 30_000
+// A lock not refreshed for this long is taken over: its holder hangs or died on another machine. A few
+// missed heartbeats of slack, so a busy event loop does not lose its lock.
+export const LOCK_STALE_MS = 2 * 60_000
+
+const PROCESS_ID = randomUUID()
+const HOST = hostname()
+
+/** Whether the holder can still be running: its heartbeat is recent and, on this machine, its pid exists. */
+function holderAlive(holder: LockHolder, now: number): boolean {
+  const beat = Date.parse(holder.heartbeat_at ?? holder.acquired_at)
+  if (!(now - beat < LOCK_STALE_MS)) return false
+  if (holder.host !== undefined && holder.host !== HOST) return true // not ours to probe; the heartbeat decides
+  if (holder.pid === process.pid) return holder.process_id === undefined || holder.process_id === PROCESS_ID
+  try {
+    process.kill(holder.pid, 0) // signal 0: only asks whether the process exists
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH' // EPERM: it exists, run by another user
+  }
+}
 
 /** Takes the job lock, or answers who holds it. Uses the wall clock, whatever `now` a job is told. */
 export function acquireLock(db: Db): { acquired: true; token: string } | { acquired: false; holder: LockHolder } {
@@ -26,16 +58,36 @@ export function acquireLock(db: Db): { acquired: true; token: string } | { acqui
     (tx) => {
       const raw = readState(tx, STATE.lock)
       const holder = raw ? parseHolder(raw) : null
-      if (holder && Date.now() - Date.parse(holder.acquired_at) < LOCK_STALE_MS) return { acquired: false as const, holder }
-      writeState(
-        tx,
-        STATE.lock,
-        JSON.stringify({ owner: token, pid: process.pid, acquired_at: new Date().toISOString() } satisfies LockHolder),
-      )
+      if (holder && holderAlive(holder, Date.now())) return { acquired: false as const, holder }
+      const at = new Date().toISOString()
+      const mine: LockHolder = { owner: token, pid: process.pid, process_id: PROCESS_ID, host: HOST, acquired_at: at, heartbeat_at: at }
+      writeState(tx, STATE.lock, JSON.stringify(mine))
       return { acquired: true as const, token }
     },
     { behavior: 'immediate' },
   )
+}
+
+/** Refreshes the lock's heartbeat every `everyMs` while `token` holds it; answers a function that stops it. */
+export function keepLockAlive(db: Db, token: string, everyMs = HEARTBEAT_MS): () => void {
+  const beat = () => {
+    try {
+      db.transaction(
+        (tx) => {
+          const raw = readState(tx, STATE.lock)
+          const holder = raw ? parseHolder(raw) : null
+          if (holder?.owner !== token) return clearInterval(timer) // taken over: it is someone else's now
+          writeState(tx, STATE.lock, JSON.stringify({ ...holder, heartbeat_at: new Date().toISOString() }))
+        },
+        { behavior: 'immediate' },
+      )
+    } catch {
+      // A busy database this once; the next beat tries again, and LOCK_STALE_MS allows for a few misses.
+    }
+  }
+  const timer = setInterval(beat, everyMs)
+  timer.unref() // never keeps a finished `igny8 cron run-now` alive
+  return () => clearInterval(timer)
 }
 
 /** Releases the lock if this token still holds it (a taken-over lock belongs to someone else now). */

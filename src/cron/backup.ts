@@ -1,15 +1,15 @@
 // Consistent SQLite copies with VACUUM INTO (a snapshot, safe beside a running server), and the dated
-// backups the daily job keeps in <data-dir>/backups.
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+// backups the daily job keeps in <data-dir>/backups. `igny8 backup FILE` and the daily job share writeBackup.
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Db } from '../db/client'
+import { backupInWorker } from './db-worker'
 
-/** Writes a consistent copy of the database to `file`, which must not exist yet (VACUUM INTO refuses to overwrite). */
-export function writeBackup(db: Db, file: string): void {
-  db.$client.run('VACUUM INTO ?', [file])
-  // The copy holds password hashes and encrypted credentials: owner-only, like the data dir.
-  chmodSync(file, 0o600)
-}
+/**
+ * Writes a consistent, owner-only copy of the database to `file`, which must not exist yet. The copy is made
+ * in a worker on its own connection: a large database takes seconds, and the server keeps answering meanwhile.
+ */
+export const writeBackup = (db: Db, file: string): Promise<void> => backupInWorker(db, file)
 
 const NAME = /^igny8-(\d{8}-\d{6})(?:-(\d+))?\.db$/
 const stamp = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15) // YYYYMMDD-HHMMSS
@@ -17,14 +17,14 @@ const stamp = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace('T', '
 export const backupDir = (dataDir: string) => join(dataDir, 'backups')
 
 /** Writes backups/igny8-YYYYMMDD-HHMMSS.db (UTC) and removes all but the newest `keep`; keep 0 turns them off. */
-export function datedBackup(db: Db, dataDir: string, keep: number, now: Date): { file: string | null; removed: string[] } {
+export async function datedBackup(db: Db, dataDir: string, keep: number, now: Date): Promise<{ file: string | null; removed: string[] }> {
   if (keep <= 0) return { file: null, removed: [] }
   const dir = backupDir(dataDir)
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   let name = `igny8-${stamp(now)}.db`
   for (let n = 1; existsSync(join(dir, name)); n++) name = `igny8-${stamp(now)}-${n}.db`
   const file = join(dir, name)
-  writeBackup(db, file)
+  await writeBackup(db, file)
   return { file, removed: pruneBackups(dir, keep) }
 }
 

@@ -9,6 +9,7 @@ import { adminSessions } from '../db/schema'
 import { describeSafely } from '../http/errors'
 import { pruneEvents } from '../sync-log/service'
 import { datedBackup } from './backup'
+import { optimizeInWorker } from './db-worker'
 
 export type HousekeepingReport = {
   refresh_tokens_pruned: number
@@ -20,11 +21,11 @@ export type HousekeepingReport = {
   failures: string[]
 }
 
-export function housekeeping(
+export async function housekeeping(
   db: Db,
   config: Pick<Config, 'dataDir' | 'backupKeep' | 'syncLogRetentionDays'>,
   now: Date,
-): HousekeepingReport {
+): Promise<HousekeepingReport> {
   const report: HousekeepingReport = {
     refresh_tokens_pruned: 0,
     events_pruned: 0,
@@ -33,20 +34,24 @@ export function housekeeping(
     backups_removed: 0,
     failures: [],
   }
-  const step = (name: string, run: () => void) => {
+  const step = async (name: string, run: () => unknown) => {
     try {
-      run()
+      await run()
     } catch (e) {
       report.failures.push(`${name}: ${describeSafely(e)}`)
     }
   }
   const t = now.getTime()
-  step('refresh tokens', () => (report.refresh_tokens_pruned = pruneRefreshTokens(db, t)))
-  step('sync log', () => (report.events_pruned = pruneEvents(db, config.syncLogRetentionDays, t)))
-  step('admin sessions', () => (report.sessions_pruned = changesOf(db.delete(adminSessions).where(lt(adminSessions.expiresAt, t)).run())))
-  step('optimize', () => db.$client.exec('PRAGMA optimize'))
-  step('backup', () => {
-    const { file, removed } = datedBackup(db, config.dataDir, config.backupKeep, now)
+  await step('refresh tokens', () => (report.refresh_tokens_pruned = pruneRefreshTokens(db, t)))
+  await step('sync log', () => (report.events_pruned = pruneEvents(db, config.syncLogRetentionDays, t)))
+  await step(
+    'admin sessions',
+    () => (report.sessions_pruned = changesOf(db.delete(adminSessions).where(lt(adminSessions.expiresAt, t)).run())),
+  )
+  // Both can take seconds on a large database: in a worker, so the server keeps answering meanwhile.
+  await step('optimize', () => optimizeInWorker(db))
+  await step('backup', async () => {
+    const { file, removed } = await datedBackup(db, config.dataDir, config.backupKeep, now)
     report.backup = file && basename(file)
     report.backups_removed = removed.length
   })

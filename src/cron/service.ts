@@ -5,16 +5,21 @@ import type { Config } from '../config'
 import type { Db } from '../db/client'
 import { integrations, pullCredentials, sites, type SyncEvent } from '../db/schema'
 import { HttpError, describeSafely } from '../http/errors'
-import { isStale, parseConfig, STALE_AFTER_MS } from '../integrations/config'
+import { isStale, parseConfig, STALE_AFTER_MS, structureReceivedAt } from '../integrations/config'
 import type { Logger } from '../log'
 import { runPull } from '../pull/service'
 import { recordEvent } from '../sync-log/service'
-import { acquireLock, readState, releaseLock, STATE, type LockHolder } from './app-state'
+import { acquireLock, keepLockAlive, readState, releaseLock, STATE, type LockHolder } from './app-state'
 import { housekeeping, type HousekeepingReport } from './housekeeping'
 import { markRun } from './schedule'
 
 export type JobDeps = { db: Db; config: Config; log: Logger }
-export type JobOptions = { trigger?: 'schedule' | 'catch-up' | 'cli' | 'manual'; signal?: AbortSignal }
+export type JobOptions = {
+  trigger?: 'schedule' | 'catch-up' | 'cli' | 'manual'
+  signal?: AbortSignal
+  /** How often the lock's heartbeat is refreshed (HEARTBEAT_MS); tests shorten it. */
+  heartbeatMs?: number
+}
 export type PullOutcome = { integration: number; wp_url: string; status: 'ok' | 'error' | 'skipped'; summary: string; error: string | null }
 export type DailyJobResult =
   | { ran: true; event: SyncEvent; pulls: PullOutcome[]; newlyStale: number[]; staleTotal: number; housekeeping: HousekeepingReport }
@@ -36,9 +41,11 @@ export async function runDailyJob(deps: JobDeps, now = new Date(), opts: JobOpti
         reason: `The daily job is already running (process ${lock.holder.pid}, since ${lock.holder.acquired_at}).`,
         holder: lock.holder,
       }
+    const stopHeartbeat = keepLockAlive(deps.db, lock.token, opts.heartbeatMs)
     try {
       return await run(deps, now, opts)
     } finally {
+      stopHeartbeat()
       releaseLock(deps.db, lock.token)
     }
   } finally {
@@ -69,7 +76,7 @@ async function run({ db, config, log }: JobDeps, now: Date, opts: JobOptions): P
   // After the pulls, so a site the job just refreshed is not reported.
   const { newlyStale, staleTotal } = findStale(db, now, lastRun)
   markRun(db, now)
-  const hk = housekeeping(db, config, now)
+  const hk = await housekeeping(db, config, now)
 
   const count = (s: PullOutcome['status']) => pulls.filter((p) => p.status === s).length
   const counts = {
@@ -129,7 +136,7 @@ function findStale(db: Db, now: Date, lastRun: string | null) {
     const config = parseConfig(row.configJson)
     if (!isStale(config, now.getTime())) continue
     staleTotal++
-    const turnedStaleAt = Date.parse(config.content_types!.last_structure_fetch!) + STALE_AFTER_MS
+    const turnedStaleAt = structureReceivedAt(config)! + STALE_AFTER_MS
     if (turnedStaleAt > since) newlyStale.push(row.id)
   }
   return { newlyStale, staleTotal }

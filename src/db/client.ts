@@ -1,11 +1,9 @@
-// Opens the SQLite database with the pragmas every connection needs, and applies migrations.
+// Opens the SQLite database with the pragmas every connection needs; migrations are in ./migrate.
 import { Database } from 'bun:sqlite'
-import { createHash } from 'node:crypto'
 import { count, type SQL } from 'drizzle-orm'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
-import { migrationJournal, migrationSql } from './migrations.generated'
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database }
 
@@ -29,21 +27,8 @@ export function openDb(file: string): Db {
   return drizzle({ client: sqlite, schema }) as Db
 }
 
-/** Applies the migrations embedded at build time, exactly as Drizzle's migrate() would from drizzle/. */
-export function migrateDb(db: Db): void {
-  const migrations = migrationJournal.entries.map((entry) => {
-    const query = migrationSql[entry.tag]
-    if (query === undefined) throw new Error(`migration ${entry.tag} is not embedded`)
-    return {
-      sql: query.split('--> statement-breakpoint'),
-      bps: entry.breakpoints,
-      folderMillis: entry.when,
-      hash: createHash('sha256').update(query).digest('hex'),
-    }
-  })
-  // Same call drizzle-orm/bun-sqlite/migrator makes after reading the folder.
-  ;(db as any).dialect.migrate(migrations, (db as any).session, {})
-}
+// Migrations live in ./migrate (public migrator, foreign keys off while they run); re-exported for callers.
+export { migrateDb } from './migrate'
 
 /** Rows changed by a run(); bun:sqlite returns them though Drizzle's type says void. */
 export const changesOf = (result: unknown): number => (result as { changes: number }).changes

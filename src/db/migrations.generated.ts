@@ -4,6 +4,8 @@ import m0 from '../../drizzle/0000_init.sql' with { type: 'text' }
 import m1 from '../../drizzle/0001_content_terms_json.sql' with { type: 'text' }
 import m2 from '../../drizzle/0002_content_rowid.sql' with { type: 'text' }
 import m3 from '../../drizzle/0003_users_token_version.sql' with { type: 'text' }
+import m4 from '../../drizzle/0004_content_utc_and_term_tree.sql' with { type: 'text' }
+import m5 from '../../drizzle/0005_content_taxonomy_tree_backfill.sql' with { type: 'text' }
 
 export const migrationJournal = journal
 export const migrationSql: Record<string, string> = {
@@ -11,4 +13,6 @@ export const migrationSql: Record<string, string> = {
   '0001_content_terms_json': m1,
   '0002_content_rowid': m2,
   '0003_users_token_version': m3,
+  '0004_content_utc_and_term_tree': m4,
+  '0005_content_taxonomy_tree_backfill': m5,
 }

@@ -1,9 +1,13 @@
-// JSON body parsing for the API: 415 for other media types, 413 over the route's limit, 400 for malformed JSON.
+// Request bodies: JSON for the API (415 for other media types, 413 over the route's limit, 400 for malformed
+// JSON) and urlencoded forms for the admin (a small limit, 413 over it).
+import { parseQuery } from 'elysia/parse-query'
 import { MalformedJson, PayloadTooLarge, UnsupportedMediaType } from './errors'
 
 const MiB = 1024 * 1024
 /** Per-route body limits; content batches carry up to 1,000 items. */
 export const bodyLimitFor = (path: string): number => (/\/sync-(content|terms)\/?$/.test(path) ? 16 * MiB : 2 * MiB)
+/** Admin pages post small urlencoded forms; nothing they send comes near this. */
+export const ADMIN_FORM_LIMIT = 64 * 1024
 /** Bun's own transport limit must sit above every route's, so our 413 (in the envelope) is the one clients see. */
 export const transportBodyLimit = 64 * MiB
 
@@ -15,9 +19,30 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
   const declared = Number(request.headers.get('content-length') ?? NaN)
   if (declared === 0 || (!request.body && !contentType)) return {}
   if (!isJson(contentType)) throw new UnsupportedMediaType()
+  return parseJson(await readLimitedText(request, limit))
+}
+
+const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i
+
+/**
+ * Reads an admin form post (urlencoded, as browsers and htmx send it) within `limit` bytes, parsed the way
+ * Elysia's own urlencoded parser does. Anything else is refused: the admin takes no JSON or uploads.
+ */
+export async function readFormBody(request: Request, limit: number): Promise<Record<string, string | string[]> | undefined> {
+  const contentType = request.headers.get('content-type') ?? ''
+  const declared = Number(request.headers.get('content-length') ?? NaN)
+  if (declared === 0 || (!request.body && !contentType)) return undefined
+  if (!FORM_TYPE.test(contentType.trim()))
+    throw new UnsupportedMediaType('Admin forms must be sent as Content-Type: application/x-www-form-urlencoded.')
+  return parseQuery(await readLimitedText(request, limit))
+}
+
+/** The body as text, refusing more than `limit` bytes whether the length is declared or the body comes chunked. */
+async function readLimitedText(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? NaN)
   if (declared > limit) throw new PayloadTooLarge(limit)
   // With a declared length the HTTP layer already bounds the body: read it natively in one go.
-  if (declared > 0) return parseJson(await request.text())
+  if (declared > 0) return request.text()
   const chunks: Uint8Array[] = []
   let size = 0
   if (request.body) {
@@ -33,7 +58,7 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
       chunks.push(value)
     }
   }
-  return parseJson(new TextDecoder().decode(Buffer.concat(chunks)))
+  return new TextDecoder().decode(Buffer.concat(chunks))
 }
 
 function parseJson(text: string): unknown {

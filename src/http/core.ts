@@ -1,9 +1,8 @@
 // Cross-cutting HTTP behaviour: request ids, access logs, JSON bodies, security headers, the error envelope.
 import { Elysia } from 'elysia'
 import type { Logger } from '../log'
-import { bodyLimitFor, readJsonBody } from './body'
-import { renderErrorPage } from '../admin/error-page'
-import { toErrorResponse } from './errors'
+import { ADMIN_FORM_LIMIT, bodyLimitFor, readFormBody, readJsonBody } from './body'
+import { toErrorResponse, type ErrorEnvelope } from './errors'
 
 type RequestMeta = { id: string; start: number }
 const meta = new WeakMap<Request, RequestMeta>()
@@ -21,12 +20,16 @@ export const securityHeaders: Record<string, string> = {
 // The only API routes that take a body without a bearer token.
 const PUBLIC_BODY_ROUTE = /^\/api\/v1\/auth\/(login|refresh|logout)\/?$/
 
+/** How an error looks outside /api (the admin pages): a whole Response, status and headers included. */
+export type HtmlErrorRenderer = (status: number, body: ErrorEnvelope, headers: Record<string, string>) => Response
+
 /**
  * The plugin every route sits under; its hooks are global so sibling feature modules get them too.
  * `authenticate` checks the bearer token of a request before its body is read, so an anonymous client
  * cannot make the server read and parse megabytes, and gets 401 before any 413/415/400.
+ * `renderHtmlError` draws errors for the admin pages; it is passed in so this layer knows no admin code.
  */
-export function httpCore(log: Logger, authenticate: (request: Request) => Promise<unknown>) {
+export function httpCore(log: Logger, authenticate: (request: Request) => Promise<unknown>, renderHtmlError: HtmlErrorRenderer) {
   return new Elysia({ name: 'http-core' })
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get('x-request-id')
@@ -37,7 +40,8 @@ export function httpCore(log: Logger, authenticate: (request: Request) => Promis
       Object.assign(set.headers, securityHeaders)
     })
     .onParse({ as: 'global' }, async ({ request, path }) => {
-      if (!path.startsWith('/api/')) return // admin forms use Elysia's own urlencoded parser
+      // Admin pages post small forms; a body the size the API accepts would only ever be abuse.
+      if (!path.startsWith('/api/')) return readFormBody(request, ADMIN_FORM_LIMIT)
       if (!PUBLIC_BODY_ROUTE.test(path)) await authenticate(request)
       return readJsonBody(request, bodyLimitFor(path))
     })
@@ -48,18 +52,24 @@ export function httpCore(log: Logger, authenticate: (request: Request) => Promis
       if (headers) Object.assign(set.headers, headers)
       set.headers['x-request-id'] = id
       Object.assign(set.headers, securityHeaders)
-      if (!new URL(request.url).pathname.startsWith('/api/')) return renderErrorPage(status, body, set.headers as Record<string, string>)
+      if (!new URL(request.url).pathname.startsWith('/api/')) return renderHtmlError(status, body, set.headers as Record<string, string>)
       set.headers['content-type'] = 'application/json; charset=utf-8'
       return body
     })
-    .onAfterResponse({ as: 'global' }, ({ request, set, path }) => {
+    .onAfterResponse({ as: 'global' }, ({ request, set, path, responseValue }) => {
       const m = meta.get(request)
       log.info('request', {
         request_id: m?.id,
         method: request.method,
         path,
-        status: typeof set.status === 'number' ? set.status : 200,
+        status: sentStatus(responseValue, set.status),
         ms: m ? Math.round((performance.now() - m.start) * 10) / 10 : undefined,
       })
     })
+}
+
+/** What went out: a handler's own Response carries its status, which `set.status` never learns of. */
+function sentStatus(response: unknown, setStatus: unknown): number {
+  if (response instanceof Response) return response.status
+  return typeof setStatus === 'number' ? setStatus : 200
 }

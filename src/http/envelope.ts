@@ -3,9 +3,18 @@ import { z } from 'zod'
 
 export const ok = <T>(data: T) => ({ success: true as const, data })
 
+export const MAX_PAGE_SIZE = 200
+
 export const pageQuery = {
   page: z.coerce.number().int().min(1).default(1),
-  page_size: z.coerce.number().int().min(1).max(200).default(50),
+  // Above the maximum is served as the maximum (DRF's max_page_size), never refused.
+  page_size: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .meta({ description: `Items per page; above ${MAX_PAGE_SIZE} it is served as ${MAX_PAGE_SIZE}.` })
+    .default(50)
+    .transform((n) => Math.min(n, MAX_PAGE_SIZE)),
 }
 export type Page = { page: number; page_size: number }
 

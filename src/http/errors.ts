@@ -53,8 +53,8 @@ export class PayloadTooLarge extends HttpError {
   }
 }
 export class UnsupportedMediaType extends HttpError {
-  constructor() {
-    super(415, 'unsupported_media_type', 'Request bodies must be sent as Content-Type: application/json.')
+  constructor(message = 'Request bodies must be sent as Content-Type: application/json.') {
+    super(415, 'unsupported_media_type', message)
   }
 }
 export class TooManyRequests extends HttpError {
@@ -94,7 +94,8 @@ export function toErrorResponse(
     if (error.errors) body.errors = error.errors
     return { status: error.status, body, headers: error.headers }
   }
-  if (code === 'VALIDATION') {
+  // An answer that fails its own response schema is our bug, not the client's: a 500 below, never a 400.
+  if (code === 'VALIDATION' && (error as { type?: string }).type !== 'response') {
     const e = error as { validator?: any; value?: unknown; type?: string }
     const std = e.validator && ('~standard' in e.validator ? e.validator : e.validator.schema)?.['~standard']
     const issues: StandardIssue[] = std?.validate(e.value)?.issues ?? [{ message: 'Invalid input.' }]
@@ -114,7 +115,8 @@ export function toErrorResponse(
   if (code === 'NOT_FOUND') return { status: 404, body: { success: false, error: 'Not found.', code: 'not_found' } }
   if (code === 'PARSE') return { status: 400, body: { success: false, error: new MalformedJson().message, code: 'malformed_json' } }
   // Anything else is our bug: log it with the request id, answer without internals.
-  log.error('unhandled error', { request_id: requestId, error: describeSafely(error) })
+  const what = code === 'VALIDATION' ? 'ResponseValidation: an answer did not match its response schema' : describeSafely(error)
+  log.error('unhandled error', { request_id: requestId, error: what })
   return { status: 500, body: { success: false, error: 'Internal server error.', code: 'internal_error' } }
 }
 

@@ -13,9 +13,10 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]
 /** Marks trusted markup (our own templates) as not to be escaped. Never pass user or WordPress data. */
 export const raw = (s: string) => new Html(s)
 
+/** Like JSX: booleans, null and undefined render as nothing, so `${cond && html`…`}` never prints "true" or "false". */
 function render(value: unknown): string {
   if (value instanceof Html) return value.value
-  if (value === null || value === undefined || value === false) return ''
+  if (value === null || value === undefined || typeof value === 'boolean') return ''
   if (Array.isArray(value)) return value.map(render).join('')
   return escapeHtml(String(value))
 }

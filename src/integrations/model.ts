@@ -1,8 +1,11 @@
 // Request shapes for /integration/integrations, including the plugin's structure push.
 import { z } from 'zod'
 import { pageQuery } from '../http/envelope'
+import { CONFLICT_POLICIES, SERVER_OWNED_KEYS } from './config'
 
-export const typeSlug = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'Must be 1–32 characters of a–z, 0–9, _ or -.')
+/** A WordPress post type or taxonomy slug (contract), and the same rule for platform names. The one copy of it. */
+export const SLUG_PATTERN = /^[a-z0-9_-]{1,32}$/
+export const typeSlug = z.string().regex(SLUG_PATTERN, 'Must be 1–32 characters of a–z, 0–9, _ or -.')
 
 export const MAX_TYPES = 500
 
@@ -55,8 +58,19 @@ export const patchContentTypesBody = z
   .refine((b) => b.post_types !== undefined || b.taxonomies !== undefined, { message: 'Send post_types, taxonomies, or both.' })
 export type ContentTypeOverridesPatch = z.infer<typeof patchContentTypesBody>
 
-export const platform = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'Must be 1–32 characters of a–z, 0–9, _ or -.')
-const configObject = z.record(z.string(), z.unknown())
+export const platform = typeSlug
+/**
+ * config_json as a user may send it: free-form keys of their own, `conflict_policy` validated, and
+ * never a key the server owns (the structure, the overrides, the plugin's flags), which have their own
+ * validated routes. A null value removes a key on PATCH.
+ */
+const configObject = z.looseObject({ conflict_policy: z.enum(CONFLICT_POLICIES).nullable().optional() }).superRefine((config, ctx) => {
+  for (const key of SERVER_OWNED_KEYS) {
+    if (Object.hasOwn(config, key)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'This key is set by the server and cannot be changed here.', input: config })
+    }
+  }
+})
 
 export const createIntegrationBody = z.object({
   site: z.number().int().positive(),
@@ -72,4 +86,40 @@ export const listIntegrationsQuery = z.object({
   ...pageQuery,
   site: z.coerce.number().int().positive().optional(),
   platform: platform.optional(),
+})
+
+// Answers, for the routes' `response` option (documented in the OpenAPI document and checked by Elysia).
+const count = z.number().int().min(0)
+export const integrationSchema = z.object({
+  id: z.number().int(),
+  site: z.number().int(),
+  platform: z.string(),
+  is_active: z.boolean(),
+  config_json: z.record(z.string(), z.unknown()),
+  created_at: z.string(),
+  updated_at: z.string(),
+})
+export const structurePushedSchema = z.object({
+  message: z.string(),
+  post_types_count: count,
+  taxonomies_count: count,
+  last_structure_fetch: z.string(),
+})
+const contentTypeSchema = z.object({
+  label: z.string(),
+  count,
+  synced_count: count,
+  enabled: z.boolean(),
+  fetch_limit: count,
+  overridden: z.boolean().meta({ description: 'An admin override applies to enabled or fetch_limit.' }),
+})
+export const contentTypesSchema = z.object({
+  post_types: z.record(z.string(), contentTypeSchema),
+  taxonomies: z.record(z.string(), contentTypeSchema),
+  last_structure_fetch: z.string().nullable(),
+  plugin_connection_enabled: z.boolean(),
+  two_way_sync_enabled: z.boolean(),
+  stale: z.boolean().meta({ description: 'The last structure push or pull was received more than 26 h ago (server clock).' }),
+  site_url: z.string().nullable(),
+  wordpress_version: z.string().nullable(),
 })

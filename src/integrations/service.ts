@@ -68,19 +68,37 @@ export function createIntegration(
 ) {
   requireUser(caller)
   getVisibleSite(db, caller, input.site)
-  return db.transaction((tx) => {
-    const existing = tx
-      .select({ id: integrations.id })
-      .from(integrations)
-      .where(and(eq(integrations.siteId, input.site), eq(integrations.platform, input.platform)))
-      .get()
-    if (existing) throw new Conflict(`This site already has a ${input.platform} integration (id ${existing.id}).`, 'integration_exists')
-    return tx
-      .insert(integrations)
-      .values({ siteId: input.site, platform: input.platform, isActive: input.is_active, configJson: JSON.stringify(input.config_json) })
-      .returning()
-      .get()
-  })
+  return db.transaction(
+    (tx) => {
+      const existing = tx
+        .select({ id: integrations.id })
+        .from(integrations)
+        .where(and(eq(integrations.siteId, input.site), eq(integrations.platform, input.platform)))
+        .get()
+      if (existing) throw new Conflict(`This site already has a ${input.platform} integration (id ${existing.id}).`, 'integration_exists')
+      return tx
+        .insert(integrations)
+        .values({
+          siteId: input.site,
+          platform: input.platform,
+          isActive: input.is_active,
+          configJson: JSON.stringify(mergeConfig({}, input.config_json)),
+        })
+        .returning()
+        .get()
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** Top-level keys of `patch` over `config`; a null value removes that key. */
+function mergeConfig(config: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...config }
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k]
+    else out[k] = v
+  }
+  return out
 }
 
 /** Updates is_active and/or merges config_json's top-level keys (a null value removes that key). */
@@ -92,20 +110,24 @@ export function updateIntegration(
 ) {
   requireUser(caller)
   getVisibleIntegration(db, caller, id)
-  return db.transaction((tx) => {
-    const current = tx.select().from(integrations).where(eq(integrations.id, id)).get()!
-    const config: Record<string, unknown> = parseConfig(current.configJson)
-    for (const [k, v] of Object.entries(input.config_json ?? {})) {
-      if (v === null) delete config[k]
-      else config[k] = v
-    }
-    return tx
-      .update(integrations)
-      .set({ isActive: input.is_active ?? current.isActive, configJson: JSON.stringify(config), updatedAt: new Date().toISOString() })
-      .where(eq(integrations.id, id))
-      .returning()
-      .get()
-  })
+  // Immediate: a read-then-write transaction begun deferred gets SQLITE_BUSY at once (no busy_timeout
+  // wait) when another process commits between its read and its write.
+  return db.transaction(
+    (tx) => {
+      const current = tx.select().from(integrations).where(eq(integrations.id, id)).get()!
+      // Only a PATCH that sends config_json rewrites it; is_active alone leaves the stored text as it is.
+      const configJson = input.config_json
+        ? JSON.stringify(mergeConfig(parseConfig(current.configJson), input.config_json))
+        : current.configJson
+      return tx
+        .update(integrations)
+        .set({ isActive: input.is_active ?? current.isActive, configJson, updatedAt: new Date().toISOString() })
+        .where(eq(integrations.id, id))
+        .returning()
+        .get()
+    },
+    { behavior: 'immediate' },
+  )
 }
 
 export function deleteIntegration(db: Db, caller: Caller, id: number): void {

@@ -1,10 +1,11 @@
 // What can go wrong talking to a WordPress site, as one human sentence each (never a stack, never a password).
 
-/** A pull failure with a message fit to show an admin; `code` is for programs. */
+/** A pull failure with a message fit to show an admin; `code` is for programs, `wpCode` is WordPress's own error code. */
 export class PullError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    readonly wpCode?: string,
   ) {
     super(message)
   }

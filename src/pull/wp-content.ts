@@ -1,21 +1,22 @@
 // Pulls terms and items of the enabled types (after admin overrides) up to each fetch_limit, in the shapes
-// sync-terms and sync-content take, and feeds them through the same services with source 'pull'.
+// sync-terms and sync-content take, and feeds them through the same services with source 'pull'. Deletions
+// come last, once every collection was read in full and WordPress confirmed each missing id absent.
 import type { BatchResult } from '../content/batch'
 import { syncContent } from '../content/items'
-import { storedItemIds, storedTermIds } from '../content/listing'
 import { MAX_BATCH, type ItemInput, type TermInput } from '../content/model'
 import { syncTerms } from '../content/terms'
 import type { Db } from '../db/client'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import { renderedToText } from './html-entities'
+import { confirmAbsent, storedBefore, untouchedSince } from './reconcile'
+import { readPages } from './wp-pages'
 import type { WpClient } from './wp-rest'
-import type { SiteStructure } from './wp-structure'
+import type { PulledType, SiteStructure } from './wp-structure'
 
-export type ContentTotals = Record<
-  'items' | 'terms',
-  { created: number; updated: number; unchanged: number; deleted: number; skipped: number }
->
-const PER_PAGE = 100 // WordPress's maximum
+type Counts = { created: number; updated: number; unchanged: number; deleted: number; skipped: number }
+export type ContentTotals = Record<'items' | 'terms', Counts>
+/** What every step of one content pull shares; `startedAt` (ISO) tells rows pushed during the pull apart. */
+type Run = { db: Db; integrationId: number; client: WpClient; config: IntegrationConfig; startedAt: string }
 
 type RestTerm = { id?: unknown; name?: unknown; slug?: unknown; parent?: unknown; description?: unknown }
 type RestItem = Record<string, unknown> & {
@@ -26,84 +27,97 @@ type RestItem = Record<string, unknown> & {
   link?: unknown
   modified_gmt?: unknown
 }
+type TermFields = (readonly [slug: string, restBase: string])[]
 
-/** Pulls terms first (so items' term ids resolve), then items; answers what the batches did. */
+/** Pulls terms first (so items' term ids resolve), then items, then deletes what is confirmed gone. */
 export async function pullContent(
   db: Db,
   integrationId: number,
   client: WpClient,
   structure: SiteStructure,
   config: IntegrationConfig,
+  startedAt: Date,
 ): Promise<ContentTotals> {
+  const run: Run = { db, integrationId, client, config, startedAt: startedAt.toISOString() }
   const totals: ContentTotals = { items: zero(), terms: zero() }
-  const taxonomies = effectiveTypes(config, 'taxonomies')
-  const terms = new Batcher<TermInput>((batch) =>
-    add(totals.terms, syncTerms(db, null, integrationId, { terms: batch, deleted: [] }, 'pull')),
-  )
-  const goneTerms: { taxonomy: string; external_id: number }[] = []
-  for (const tax of structure.taxonomies) {
-    const rule = taxonomies[tax.slug]
-    if (!rule?.enabled) continue
-    const seen = new Set<number>()
-    const read = pages<RestTerm>(client, tax.route, { _fields: 'id,name,slug,parent,description' }, rule.fetch_limit)
-    for await (const page of read.rows) for (const t of page) if (firstSight(seen, t.id)) terms.push(toTerm(tax.slug, t.id, t))
-    if (read.complete())
-      for (const id of storedTermIds(db, integrationId, tax.slug))
-        if (!seen.has(id)) goneTerms.push({ taxonomy: tax.slug, external_id: id })
-  }
-  terms.flush()
-  for (let i = 0; i < goneTerms.length; i += MAX_BATCH)
-    add(totals.terms, syncTerms(db, null, integrationId, { terms: [], deleted: goneTerms.slice(i, i + MAX_BATCH) }, 'pull'))
-
-  const postTypes = effectiveTypes(config, 'post_types')
-  const items = new Batcher<ItemInput>((batch) =>
-    add(totals.items, syncContent(db, null, integrationId, { items: batch, deleted: [] }, 'pull')),
-  )
-  const restBaseOf = new Map(structure.taxonomies.map((t) => [t.slug, t.restBase]))
-  const goneItems: number[] = []
-  for (const type of structure.postTypes) {
-    const rule = postTypes[type.slug]
-    if (!rule?.enabled) continue
-    // Each item lists its term ids under the taxonomy's rest_base (categories, tags, product_cat).
-    const termFields = type.taxonomies.flatMap((slug) => (restBaseOf.has(slug) ? [[slug, restBaseOf.get(slug)!] as const] : []))
-    const fields = ['id', 'title', 'slug', 'status', 'link', 'modified_gmt', ...termFields.map(([, base]) => base)].join(',')
-    const seen = new Set<number>()
-    const read = pages<RestItem>(client, type.route, { _fields: fields }, rule.fetch_limit)
-    for await (const page of read.rows)
-      for (const item of page) if (firstSight(seen, item.id)) items.push(toItem(type.slug, item.id, item, termFields))
-    // Only published items are listed, so only published items can be known to be gone.
-    if (read.complete()) for (const id of storedItemIds(db, integrationId, type.slug, 'publish')) if (!seen.has(id)) goneItems.push(id)
-  }
-  items.flush()
-  for (let i = 0; i < goneItems.length; i += MAX_BATCH)
-    add(totals.items, syncContent(db, null, integrationId, { items: [], deleted: goneItems.slice(i, i + MAX_BATCH) }, 'pull'))
+  const goneTerms = await pullTerms(run, structure, totals.terms)
+  const goneItems = await pullItems(run, structure, totals.items)
+  deleteTerms(run, goneTerms, totals.terms)
+  deleteItems(run, goneItems, totals.items)
   return totals
 }
 
-/**
- * Pages through a collection (published items by default) until `limit` rows or the last page.
- * `complete()` tells afterwards whether every row WordPress has was read (not cut by the limit),
- * which is when stored rows it no longer lists can be deleted.
- */
-function pages<T>(client: WpClient, route: string, query: Record<string, string>, limit: number) {
-  let complete = false
-  async function* rows(): AsyncGenerator<T[]> {
-    const perPage = Math.max(1, Math.min(PER_PAGE, limit))
-    let fetched = 0
-    for (let page = 1; fetched < limit; page++) {
-      const { data, headers } = await client.get<unknown>(route, { ...query, per_page: perPage, page })
-      const list = Array.isArray(data) ? (data as T[]) : []
-      const kept = list.slice(0, limit - fetched)
-      fetched += kept.length
-      if (kept.length) yield kept
-      const totalPages = Number(headers.get('x-wp-totalpages') ?? 0)
-      if (list.length < perPage || !(page < totalPages)) {
-        complete = kept.length === list.length && Array.isArray(data)
-        return
-      }
-    }
+/** Stores every enabled taxonomy's terms; answers the stored ones WordPress confirmed gone, per taxonomy. */
+async function pullTerms(run: Run, structure: SiteStructure, into: Counts): Promise<Map<string, number[]>> {
+  const rules = effectiveTypes(run.config, 'taxonomies')
+  const batch = new Batcher<TermInput>((terms) => add(into, syncTerms(run.db, null, run.integrationId, { terms, deleted: [] }, 'pull')))
+  const gone = new Map<string, number[]>()
+  for (const tax of structure.taxonomies) {
+    const rule = rules[tax.slug]
+    if (!rule?.enabled) continue
+    const query = { _fields: 'id,name,slug,parent,description' }
+    const push = (t: RestTerm) => batch.push(toTerm(tax.slug, t.id as number, t))
+    gone.set(tax.slug, await readCollection(run, 'terms', tax.slug, tax.route, query, rule.fetch_limit, push))
   }
-  return { rows: rows(), complete: () => complete }
+  batch.flush()
+  return gone
+}
+
+/** Stores every enabled post type's published items; answers the stored ones WordPress confirmed gone. */
+async function pullItems(run: Run, structure: SiteStructure, into: Counts): Promise<number[]> {
+  const rules = effectiveTypes(run.config, 'post_types')
+  const batch = new Batcher<ItemInput>((items) => add(into, syncContent(run.db, null, run.integrationId, { items, deleted: [] }, 'pull')))
+  const restBaseOf = new Map(structure.taxonomies.map((t) => [t.slug, t.restBase]))
+  const gone: number[] = []
+  for (const type of structure.postTypes) {
+    const rule = rules[type.slug]
+    if (!rule?.enabled) continue
+    const termFields = termFieldsOf(type, restBaseOf)
+    const query = { _fields: ['id', 'title', 'slug', 'status', 'link', 'modified_gmt', ...termFields.map(([, base]) => base)].join(',') }
+    const push = (item: RestItem) => batch.push(toItem(type.slug, item.id as number, item, termFields))
+    gone.push(...(await readCollection(run, 'items', type.slug, type.route, query, rule.fetch_limit, push)))
+  }
+  batch.flush()
+  return gone
+}
+
+/**
+ * Reads one collection (published items, or all terms) into `push`; after a complete read, asks WordPress about
+ * each stored id the listing did not show (drafts and private items count as present) and answers the absent ones.
+ */
+async function readCollection<T extends { id?: unknown }>(
+  run: Run,
+  kind: 'items' | 'terms',
+  slug: string,
+  route: string,
+  query: Record<string, string>,
+  limit: number,
+  push: (row: T) => void,
+): Promise<number[]> {
+  const seen = new Set<number>()
+  const read = readPages<T>(run.client, route, query, limit)
+  for await (const page of read.rows) for (const row of page) if (firstSight(seen, row.id)) push(row)
+  if (!read.complete()) return []
+  const missing = storedBefore(run.db, kind, run.integrationId, slug, run.startedAt).filter((id) => !seen.has(id))
+  const verify = kind === 'items' ? { ...query, status: 'any' } : query
+  return confirmAbsent<T>(run.client, route, missing, verify, (row) => firstSight(seen, row.id) && push(row))
+}
+
+function deleteTerms(run: Run, gone: Map<string, number[]>, into: Counts) {
+  for (const [taxonomy, ids] of gone)
+    for (let i = 0; i < ids.length; i += MAX_BATCH) {
+      // Checked and deleted in one tick: a term the plugin pushed meanwhile stays.
+      const still = untouchedSince(run.db, 'terms', run.integrationId, ids.slice(i, i + MAX_BATCH), run.startedAt, taxonomy)
+      const deleted = still.map((external_id) => ({ taxonomy, external_id }))
+      if (deleted.length) add(into, syncTerms(run.db, null, run.integrationId, { terms: [], deleted }, 'pull'))
+    }
+}
+
+function deleteItems(run: Run, gone: number[], into: Counts) {
+  for (let i = 0; i < gone.length; i += MAX_BATCH) {
+    const deleted = untouchedSince(run.db, 'items', run.integrationId, gone.slice(i, i + MAX_BATCH), run.startedAt)
+    if (deleted.length) add(into, syncContent(run.db, null, run.integrationId, { items: [], deleted }, 'pull'))
+  }
 }
 
 class Batcher<T> {
@@ -122,14 +136,18 @@ const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numbe
 /** A valid id not met before in this collection (pages can shift while WordPress changes underneath). */
 const firstSight = (seen: Set<number>, id: unknown): id is number => isId(id) && !seen.has(id) && !!seen.add(id)
 const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '')
-const zero = () => ({ created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 })
-const add = (into: ReturnType<typeof zero>, r: BatchResult) => {
+const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 })
+const add = (into: Counts, r: BatchResult) => {
   into.created += r.created
   into.updated += r.updated
   into.unchanged += r.unchanged
   into.deleted += r.deleted
   into.skipped += r.skipped.length
 }
+
+/** Each item lists its term ids under the taxonomy's rest_base (categories, tags, product_cat). */
+const termFieldsOf = (type: PulledType, restBaseOf: Map<string, string>): TermFields =>
+  type.taxonomies.flatMap((slug) => (restBaseOf.has(slug) ? [[slug, restBaseOf.get(slug)!] as const] : []))
 
 function toTerm(taxonomy: string, id: number, t: RestTerm): TermInput {
   return {
@@ -142,7 +160,7 @@ function toTerm(taxonomy: string, id: number, t: RestTerm): TermInput {
   }
 }
 
-function toItem(postType: string, id: number, item: RestItem, termFields: (readonly [string, string])[]): ItemInput {
+function toItem(postType: string, id: number, item: RestItem, termFields: TermFields): ItemInput {
   const modified = str(item.modified_gmt, 40)
   return {
     external_id: id,

@@ -103,7 +103,7 @@ export class WpClient {
       )
     if (res.status === 404) throw new PullError(`WordPress at ${host} has no ${route}${why}; is the REST API enabled?`, 'not_found')
     if (res.status < 200 || res.status > 299)
-      throw new PullError(`WordPress at ${host} answered ${route} with an error${why}.`, 'http_error')
+      throw new PullError(`WordPress at ${host} answered ${route} with an error${why}.`, 'http_error', wpCodeOf(body))
     if (!isJson) {
       throw new PullError(
         `${host} answered ${route} with something that is not JSON (${contentTypeOf(res)}); is this a WordPress site with the REST API on?`,
@@ -116,4 +116,5 @@ export class WpClient {
 
 /** An answer from the REST API itself (its JSON, success or error) rather than a web page such as a theme's 404. */
 const isRestAnswer = (res: Fetched): boolean => /json/i.test(res.headers.get('content-type') ?? '') || /^\s*[{[]/.test(res.text)
+const wpCodeOf = (body: unknown) => (typeof (body as { code?: unknown })?.code === 'string' ? (body as { code: string }).code : undefined)
 const contentTypeOf = (res: Fetched) => res.headers.get('content-type')?.split(';')[0] || 'no content type'

@@ -4,6 +4,7 @@ import type { IntegrationConfig, StructureEntry } from '../integrations/config'
 import type { StructurePush } from '../integrations/model'
 import { PullError } from './errors'
 import type { WpClient } from './wp-rest'
+import { SLUG_PATTERN } from '../integrations/model'
 
 type RestType = {
   name?: string
@@ -26,7 +27,6 @@ export type PulledType = { slug: string; label: string; route: string; count: nu
 export type PulledTaxonomy = { slug: string; label: string; route: string; restBase: string; count: number }
 export type SiteStructure = { postTypes: PulledType[]; taxonomies: PulledTaxonomy[]; siteUrl?: string; wordpressVersion?: string }
 
-const SLUG = /^[a-z0-9_-]{1,32}$/
 const routeOf = (t: { rest_namespace?: string; rest_base?: string; slug?: string }, slug: string) =>
   `/${t.rest_namespace || 'wp/v2'}/${t.rest_base || slug}`
 const asMap = <T>(value: unknown, what: string): Record<string, T> => {
@@ -43,13 +43,13 @@ export async function readStructure(client: WpClient): Promise<SiteStructure> {
   const postTypes: PulledType[] = []
   // What an admin sees in the menus: viewable (public) and show_ui; media is never synced.
   for (const [slug, t] of Object.entries(types)) {
-    if (slug === 'attachment' || t.viewable !== true || t.visibility?.show_ui !== true || !SLUG.test(slug)) continue
+    if (slug === 'attachment' || t.viewable !== true || t.visibility?.show_ui !== true || !SLUG_PATTERN.test(slug)) continue
     const route = routeOf(t, slug)
     postTypes.push({ slug, label: labelOf(t.name, slug), route, count: await client.total(route), taxonomies: t.taxonomies ?? [] })
   }
   const taxonomies: PulledTaxonomy[] = []
   for (const [slug, t] of Object.entries(taxes)) {
-    if (t.visibility?.public !== true || t.visibility?.show_ui !== true || !SLUG.test(slug)) continue
+    if (t.visibility?.public !== true || t.visibility?.show_ui !== true || !SLUG_PATTERN.test(slug)) continue
     const route = routeOf(t, slug)
     taxonomies.push({ slug, label: labelOf(t.name, slug), route, restBase: t.rest_base || slug, count: await client.total(route) })
   }

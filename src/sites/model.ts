@@ -1,4 +1,4 @@
-// Request shapes for /system/sites.
+// Request and answer shapes for /system/sites.
 import { z } from 'zod'
 import { pageQuery } from '../http/envelope'
 
@@ -22,3 +22,29 @@ export const listQuery = z.object(pageQuery)
 
 export type CreateSite = z.infer<typeof createSiteBody>
 export type UpdateSite = z.infer<typeof updateSiteBody>
+
+// What the routes answer (the wire shapes of ./serialize).
+const timestamp = z.string()
+export const siteSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  url: z.string(),
+  is_active: z.boolean(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
+export const apiKeySchema = z.object({
+  id: z.number().int(),
+  prefix: z.string(),
+  name: z.string(),
+  created_at: timestamp,
+  last_used_at: timestamp.nullable(),
+})
+/** A key just made: the only answer that carries the key itself. */
+export const newApiKeySchema = z.object({
+  id: z.number().int(),
+  key: z.string(),
+  prefix: z.string(),
+  name: z.string(),
+  created_at: timestamp,
+})

@@ -10,7 +10,7 @@ export const serializeSite = (s: Site) => ({
   updated_at: s.updatedAt,
 })
 
-export const serializeApiKey = (k: ApiKey) => ({
+export const serializeApiKey = (k: Pick<ApiKey, 'id' | 'prefix' | 'name' | 'createdAt' | 'lastUsedAt'>) => ({
   id: k.id,
   prefix: k.prefix,
   name: k.name,

@@ -4,7 +4,7 @@ import type { Caller } from '../auth/caller'
 import { requireUser } from '../auth/caller'
 import { apiKeyDisplayPrefix, hashSecret, newApiKey } from '../auth/tokens'
 import { changesOf, countRows, type Db } from '../db/client'
-import { apiKeys, integrations, sites, type Site } from '../db/schema'
+import { apiKeys, integrations, sites, type ApiKey, type Site } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
 import { NotFound } from '../http/errors'
 import type { CreateSite, UpdateSite } from './model'
@@ -42,14 +42,43 @@ export function listSites(db: Db, caller: Caller, page: Page) {
   return { count, results: rows.map(serializeSite) }
 }
 
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
+function insertSite(tx: Tx, ownerId: number, input: CreateSite): Site {
+  const site = tx.insert(sites).values({ ownerId, name: input.name, url: input.url }).returning().get()
+  tx.insert(integrations).values({ siteId: site.id, platform: 'wordpress' }).run()
+  return site
+}
+
+function insertApiKey(tx: Tx | Db, siteId: number, name: string) {
+  const key = newApiKey()
+  const row = tx
+    .insert(apiKeys)
+    .values({ siteId, name, prefix: apiKeyDisplayPrefix(key), keyHash: hashSecret(key) })
+    .returning({ id: apiKeys.id, prefix: apiKeys.prefix, name: apiKeys.name, createdAt: apiKeys.createdAt })
+    .get()
+  return { id: row.id, key, prefix: row.prefix, name: row.name, created_at: row.createdAt }
+}
+
 /** Creates a site owned by the calling user together with its WordPress integration, in one transaction. */
-export function createSite(db: Db, caller: Caller, input: CreateSite) {
+export function createSite(db: Db, caller: Caller, input: CreateSite): Site {
   const user = requireUser(caller)
-  return db.transaction((tx) => {
-    const site = tx.insert(sites).values({ ownerId: user.id, name: input.name, url: input.url }).returning().get()
-    tx.insert(integrations).values({ siteId: site.id, platform: 'wordpress' }).run()
-    return site
-  })
+  return db.transaction((tx) => insertSite(tx, user.id, input), { behavior: 'immediate' })
+}
+
+/**
+ * Creates a site, its WordPress integration and its first API key in one transaction: if the key cannot be
+ * stored there is no site either (no half-made site without a key). The plain key is returned only here.
+ */
+export function createSiteWithKey(db: Db, caller: Caller, input: CreateSite, keyName = '') {
+  const user = requireUser(caller)
+  return db.transaction(
+    (tx) => {
+      const site = insertSite(tx, user.id, input)
+      return { site, apiKey: insertApiKey(tx, site.id, keyName) }
+    },
+    { behavior: 'immediate' },
+  )
 }
 
 export function updateSite(db: Db, caller: Caller, id: number, input: UpdateSite): Site {
@@ -79,22 +108,38 @@ export function deleteSite(db: Db, caller: Caller, id: number): void {
 export function createApiKey(db: Db, caller: Caller, siteId: number, name = '') {
   requireUser(caller)
   getVisibleSite(db, caller, siteId)
-  const key = newApiKey()
-  const row = db
-    .insert(apiKeys)
-    .values({ siteId, name, prefix: apiKeyDisplayPrefix(key), keyHash: hashSecret(key) })
-    .returning()
-    .get()
-  return { id: row.id, key, prefix: row.prefix, name: row.name, created_at: row.createdAt }
+  return insertApiKey(db, siteId, name)
 }
+
+// What is shown of a key: never its hash.
+const keyColumns = {
+  id: apiKeys.id,
+  prefix: apiKeys.prefix,
+  name: apiKeys.name,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+}
+export type ApiKeyInfo = Pick<ApiKey, keyof typeof keyColumns>
 
 export function listApiKeys(db: Db, caller: Caller, siteId: number, page: Page) {
   requireUser(caller)
   getVisibleSite(db, caller, siteId)
   const where = and(eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt))
   const count = countRows(db, apiKeys, where)
-  const rows = db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.id)).limit(page.page_size).offset(offsetOf(page)).all()
+  const rows = db.select(keyColumns).from(apiKeys).where(where).orderBy(desc(apiKeys.id)).limit(page.page_size).offset(offsetOf(page)).all()
   return { count, results: rows.map(serializeApiKey) }
+}
+
+/** All live keys of a site the user may see, newest first (a site has a handful); 404 for another tenant's site. */
+export function activeApiKeys(db: Db, caller: Caller, siteId: number): ApiKeyInfo[] {
+  requireUser(caller)
+  getVisibleSite(db, caller, siteId)
+  return db
+    .select(keyColumns)
+    .from(apiKeys)
+    .where(and(eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt)))
+    .orderBy(desc(apiKeys.id))
+    .all()
 }
 
 /** Revokes a key at once: the next request with it gets 401. */

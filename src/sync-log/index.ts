@@ -1,15 +1,14 @@
 // Sync log routes: one integration's events, and (admins) every event including cron runs.
 import { Elysia } from 'elysia'
-import { z } from 'zod'
-import { requireAdmin } from '../auth/caller'
 import { authGuard } from '../auth/guard'
 import type { AppContext } from '../context'
-import { listEnvelope, pageQuery } from '../http/envelope'
-import { getVisibleIntegration } from '../integrations/service'
+import { listEnvelope } from '../http/envelope'
+import { errorResponses, listSchema } from '../http/response-schema'
 import { idParams } from '../sites/model'
-import { listEvents } from './service'
+import { eventSchema, eventsQuery } from './model'
+import { listAllEvents, listIntegrationEvents } from './service'
 
-const query = z.object(pageQuery)
+const response = { 200: listSchema(eventSchema), ...errorResponses(400, 401, 403, 404) }
 
 export function syncLogRoutes(ctx: AppContext) {
   const { db, config } = ctx
@@ -18,19 +17,17 @@ export function syncLogRoutes(ctx: AppContext) {
     .get(
       '/integration/integrations/:id/sync-events',
       ({ caller, params, query, request }) => {
-        getVisibleIntegration(db, caller, params.id)
-        const { count, results } = listEvents(db, { integrationId: params.id }, query)
+        const { count, results } = listIntegrationEvents(db, caller, params.id, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
-      { auth: true, params: idParams, query },
+      { auth: true, params: idParams, query: eventsQuery, response },
     )
     .get(
       '/sync-events',
       ({ caller, query, request }) => {
-        requireAdmin(caller)
-        const { count, results } = listEvents(db, {}, query)
+        const { count, results } = listAllEvents(db, caller, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
-      { auth: true, query },
+      { auth: true, query: eventsQuery, response },
     )
 }

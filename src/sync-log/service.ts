@@ -1,8 +1,10 @@
 // The sync log: recording events and reading them back, newest first.
 import { and, count, desc, eq, inArray, lt, type SQL } from 'drizzle-orm'
+import { requireAdmin, type Caller } from '../auth/caller'
 import { changesOf, type Db } from '../db/client'
 import { syncEvents, type SyncEvent } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
+import { getVisibleIntegration } from '../integrations/service'
 
 export type EventKind = SyncEvent['kind']
 export type EventSource = SyncEvent['source']
@@ -50,7 +52,19 @@ export const serializeEvent = (e: SyncEvent) => ({
   duration_ms: e.durationMs,
 })
 
-/** Events newest first; `integrationId` undefined lists every event (admins only, checked by the caller). */
+/** One integration's events, newest first, if the caller may see it (another tenant's is a 404). */
+export function listIntegrationEvents(db: Db, caller: Caller, integrationId: number, page: Page) {
+  getVisibleIntegration(db, caller, integrationId)
+  return listEvents(db, { integrationId }, page)
+}
+
+/** Every event, cron runs included: admins only. */
+export function listAllEvents(db: Db, caller: Caller, page: Page) {
+  requireAdmin(caller)
+  return listEvents(db, {}, page)
+}
+
+/** Events newest first; `integrationId` undefined lists every event. No access check: for callers that made one. */
 export function listEvents(db: Db, filter: { integrationId?: number }, page: Page) {
   const where: SQL | undefined = filter.integrationId === undefined ? undefined : eq(syncEvents.integrationId, filter.integrationId)
   const total = db.select({ n: count() }).from(syncEvents).where(where).get()!.n

@@ -21,8 +21,8 @@ beforeAll(async () => {
     token: site.key,
     body: seedStructure(),
   })
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('a visitor without a session', () => {
   it('is sent to the login page, remembering where they were going', async () => {

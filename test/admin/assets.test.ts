@@ -8,8 +8,8 @@ import { adminSession, send } from './client'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('GET /static/…', () => {
   it.each(Object.entries(assetUrls))('serves %s with an immutable year-long cache', async (name, url) => {

@@ -15,8 +15,8 @@ beforeAll(async () => {
   s = await startServer()
   me = await adminSession(s, { admin: false })
   site = await s.site(me.token)
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('GET /sites/{id}/connection', () => {
   it('shows what the plugin reported after a push', async () => {

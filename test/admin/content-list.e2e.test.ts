@@ -61,11 +61,11 @@ beforeAll(async () => {
   await page.fill('#f-email', me.email)
   await page.fill('#f-password', me.password)
   await Promise.all([page.waitForURL('**/sites'), page.click('button[type=submit]')])
-})
+}, 120_000)
 afterAll(async () => {
   await b?.close()
   await s?.stop()
-})
+}, 60_000)
 
 async function shoot(name: string) {
   await screenshot(page, `${name}-desktop`)

@@ -1,6 +1,9 @@
 // GET /sites/{id}/content-types/post_types/{slug} (synced items: search, status filter, pages, htmx
 // fragment) and GET /sites/{id}/content-types/taxonomies/{slug} (terms as a tree), over plain HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { Glob } from 'bun'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 import { adminSession, send } from './client'
 import { post } from '../content/helpers'
@@ -36,8 +39,8 @@ beforeAll(async () => {
   expect((await sync('content', { items: [...posts, ...pages] })).status).toBe(200)
   const cat = (id: number, name: string, parent = 0) => ({ external_id: id, taxonomy: 'category', name, slug: name.toLowerCase(), parent })
   expect((await sync('terms', { terms: [cat(11, 'Laptops', 10), cat(10, 'Hardware'), cat(20, 'Apps')] })).status).toBe(200)
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('GET /sites/{id}/content-types/post_types/{slug}', () => {
   it('lists the items with title, status, modified time in UTC and a link to the live page', async () => {
@@ -150,5 +153,17 @@ describe('GET /sites/{id}/content-types', () => {
     expect(res.text).toContain(`href="${items('post')}">View synced items`)
     expect(res.text).toContain(`href="${terms('category')}">View synced terms`)
     expect(res.text).not.toContain(`href="${items('product')}"`)
+  })
+})
+
+describe('where the content pages read from', () => {
+  // The admin renders; src/content owns the queries (and the tenancy checks) the JSON API uses too.
+  // sessions.ts is the one exception: admin_sessions is the admin's own table.
+  it('is src/content: no file under src/admin queries the database except its sessions', () => {
+    const root = join(import.meta.dir, '../../src/admin')
+    const querying = [...new Glob('**/*.ts').scanSync(root)].filter((file) =>
+      /from '(drizzle-orm|[./]+db\/schema)'/.test(readFileSync(join(root, file), 'utf8')),
+    )
+    expect(querying).toEqual(['sessions.ts'])
   })
 })

@@ -18,8 +18,8 @@ beforeAll(async () => {
   me = await adminSession(s, { admin: false })
   site = await s.site(me.token)
   await push(seedStructure())
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('a content-type card', () => {
   it('answers an htmx save with just the card, overridden, and Vary: HX-Request', async () => {

@@ -13,8 +13,8 @@ const siteCount = () => countRows(s.db, sites)
 beforeAll(async () => {
   s = await startServer()
   session = (await adminSession(s)).session
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('POST /sites (any admin state change)', () => {
   it('answers 403 without a CSRF token and changes nothing', async () => {

@@ -27,11 +27,11 @@ beforeAll(async () => {
   // CSP violations (an inline script or style slipping in) surface as console errors.
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
   page.on('pageerror', (e) => consoleErrors.push(e.message))
-})
+}, 120_000)
 afterAll(async () => {
   await b?.close()
   await s?.stop()
-})
+}, 60_000)
 
 /** Screenshots at desktop width, and at phone width when asked. */
 async function shoot(name: string, phone = false) {
@@ -150,6 +150,27 @@ describe('admin pages in a browser', () => {
     expect(json.body.data.taxonomies.category.enabled).toBe(true)
   }, 30_000)
 
+  it('shows a too-large htmx post (413) in the toast, leaving the card in place', async () => {
+    // A form that grew past the admin's 64 KB body limit (a pasted blob, a hostile extension).
+    await page.evaluate(() => {
+      const pad = Object.assign(document.createElement('input'), { type: 'hidden', name: 'pad', value: 'a'.repeat(70 * 1024) })
+      document.getElementById('ct-taxonomies-category')!.append(pad) // the card is the form
+    })
+    const isSave = (r: Request) => r.method() === 'POST' && r.url().endsWith('/content-types/taxonomies/category')
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => isSave(r.request())),
+      card('taxonomies', 'category').locator('.switch').click(),
+    ])
+    expect(res.status()).toBe(413)
+    await page.locator('#toast #error-message').waitFor()
+    expect(await page.locator('#toast').innerText()).toContain('larger than this route accepts')
+    expect(await card('taxonomies', 'category').count()).toBe(1)
+    expect(await page.locator('main #error-message').count()).toBe(0)
+    const json = await s.call('GET', `/api/v1/integration/integrations/${integrationId}/content-types/`, { token: key })
+    expect(json.body.data.taxonomies.category.enabled).toBe(true)
+    await page.reload()
+  }, 30_000)
+
   it('keeps the overrides when the plugin pushes again', async () => {
     expect((await push(integrationId, key, seedStructure())).status).toBe(200)
     await page.reload()
@@ -202,7 +223,8 @@ describe('admin pages in a browser', () => {
     await page.goto(`${s.base}/sites`)
     expect(new URL(page.url()).pathname).toBe('/login')
     expect(dialogs).toEqual([])
-    // The one expected error is the forged-token request's 403; anything else (a CSP violation, a script error) fails.
-    expect(consoleErrors.filter((e) => !e.includes('status of 403'))).toEqual([])
+    // The expected errors are the forged-token request's 403 and the oversized post's 413; anything else
+    // (a CSP violation, a script error) fails.
+    expect(consoleErrors.filter((e) => !/status of (403|413)/.test(e))).toEqual([])
   }, 30_000)
 })

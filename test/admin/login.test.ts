@@ -1,15 +1,16 @@
 // POST /login: the admin's door shares the API's login rate limit, answers wrong credentials on the
 // form, and only sends the browser back to local paths.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { getUser, setActive } from '../../src/admin/users-service'
+import { passwordVerifications } from '../../src/auth/passwords'
+import { OPERATOR, setActive } from '../../src/users/service'
 import { startServer, type TestServer } from '../helpers/server'
 import { send } from './client'
 
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 const formLogin = (email: string, password: string, extra: Record<string, string> = {}) =>
   send(s, 'POST', '/login', { form: { email, password, ...extra } })
@@ -41,6 +42,18 @@ describe('POST /login', () => {
     expect(res.body.code).toBe('rate_limited')
   })
 
+  it('verifies at most 8 passwords for a burst of parallel form posts on one email; the rest answer 429', async () => {
+    const u = await s.user()
+    const before = passwordVerifications()
+    const burst = await Promise.all(Array.from({ length: 30 }, () => formLogin(u.email, 'wrong password')))
+    const verified = passwordVerifications() - before
+    expect(verified).toBeGreaterThan(0)
+    expect(verified).toBeLessThanOrEqual(8)
+    const limited = burst.filter((r) => r.status === 429)
+    expect(limited).toHaveLength(30 - verified)
+    for (const r of limited) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+
   it('returns to a local `next` path after login, and ignores one pointing elsewhere', async () => {
     const u = await s.user()
     expect((await formLogin(u.email, u.password, { next: '/account' })).headers.get('location')).toBe('/account')
@@ -50,8 +63,7 @@ describe('POST /login', () => {
 
   it('refuses a deactivated account like a wrong password', async () => {
     const u = await s.user()
-    const admin = await s.user({ admin: true })
-    setActive(s.db, getUser(s.db, admin.id), u.id, false)
+    setActive(s.db, OPERATOR, u.id, false)
     expect((await formLogin(u.email, u.password)).status).toBe(401)
   })
 })

@@ -6,6 +6,7 @@ import type { Page, Request } from 'playwright-core'
 import { launchBrowser, screenshot, type Browser } from '../helpers/browser'
 import { startServer, type TestServer } from '../helpers/server'
 import { startWordPress, type WordPress } from '../wordpress/harness'
+import { fakeWordPress } from '../pull/fake-wordpress'
 
 const PHONE = { width: 390, height: 844 }
 const WRONG = 'AAAA bbbb CCCC dddd EEEE ffff'
@@ -15,6 +16,7 @@ let s: TestServer
 let b: Browser
 let page: Page
 let siteId = 0
+let adminToken = ''
 const consoleErrors: string[] = []
 const html: string[] = [] // every page and fragment the browser received, to prove the password never comes back
 
@@ -34,7 +36,7 @@ afterAll(async () => {
   await b?.close()
   await s?.stop()
   await wp?.stop()
-})
+}, 60_000)
 
 /** A screenshot; Playwright hides the caret by leaving style="" on inputs, which htmx would copy onto swapped-in
  * elements with the same id (its CSS-transition step), and the CSP then reports an inline style. Not ours: wiped. */
@@ -54,6 +56,7 @@ const syncButton = () => page.locator('#pull-sync button[type=submit]')
 describe('Pull from WordPress in a browser', () => {
   it('logs in and opens the new tab of a site', async () => {
     const admin = await s.user({ admin: true })
+    adminToken = admin.token
     siteId = (await s.site(admin.token, 'Fixture Blog')).siteId
     await page.goto(`${s.base}/login`)
     await page.fill('#f-email', admin.email)
@@ -132,6 +135,33 @@ describe('Pull from WordPress in a browser', () => {
     expect(await page.locator('#pull-result a').getAttribute('href')).toBe(`/sites/${siteId}/sync-log`)
     await shoot('pull-done')
   }, 90_000)
+
+  it('a pull that takes longer than a moment: the card polls its status and shows the result when it ends', async () => {
+    // A slow WordPress (WordPress-shaped, on loopback): listing its post types takes 4 s.
+    const slow = fakeWordPress({ posts: 2 })
+    slow.state.slow = (path) => (path === '/wp/v2/types' ? 4000 : 0)
+    try {
+      const other = await s.site(adminToken, 'Slow Blog')
+      const creds = { wp_url: slow.url, username: 'admin', app_password: 'pw' }
+      const put = await s.call('PUT', `/api/v1/integration/integrations/${other.integrationId}/pull-credentials/`, {
+        token: adminToken,
+        body: creds,
+      })
+      expect(put.status).toBe(200)
+      await page.goto(`${s.base}/sites/${other.siteId}/pull`)
+      const polled = page.waitForRequest((r) => r.method() === 'GET' && new URL(r.url()).pathname === `/sites/${other.siteId}/pull/status`)
+      await syncButton().click()
+      await page.locator('#pull-result .pull-running').waitFor({ state: 'visible', timeout: 10_000 })
+      expect(await page.locator('#pull-result .pull-running').innerText()).toContain('Pulling from WordPress')
+      await polled
+      await page.locator('#pull-result [data-status=ok]').waitFor({ timeout: 30_000 })
+      expect(await page.locator('#pull-result .pull-running').count()).toBe(0)
+      expect(await page.locator('#site-status').innerText()).toBe('Connected')
+    } finally {
+      slow.stop()
+      await page.goto(`${s.base}/sites/${siteId}/pull`)
+    }
+  }, 60_000)
 
   it('shows WordPress’s own counts on the Content types tab', async () => {
     await page.click('.tab >> text=Content types')

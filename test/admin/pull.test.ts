@@ -17,8 +17,8 @@ beforeAll(async () => {
   s = await startServer()
   me = await adminSession(s, { admin: false })
   site = await s.site(me.token)
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('GET /sites/{id}/pull', () => {
   it('explains pull mode, shows the form and the tab; no daily job for a non-administrator', async () => {
@@ -154,11 +154,11 @@ describe('Test connection and Sync now against a WordPress that refuses the pass
         )
       },
     })
-  })
+  }, 30_000)
   afterAll(async () => {
     wp.stop(true)
     await lan.stop()
-  })
+  }, 30_000)
 
   it('shows the refusal in place, records an error event, and answers 409 while a pull runs', async () => {
     const u = await adminSession(lan, { admin: false })
@@ -196,7 +196,7 @@ describe('Test connection and Sync now against a WordPress that refuses the pass
     const page = await send(lan, 'GET', at, { session: u.session })
     expect(page.text).toContain('Last pull')
     expect(page.text).not.toContain(PASSWORD)
-  })
+  }, 20_000)
 
   it('runs the daily job for an administrator only', async () => {
     const admin = await adminSession(lan)
@@ -212,5 +212,70 @@ describe('Test connection and Sync now against a WordPress that refuses the pass
     const plain = await post(lan, admin.session, `/sites/${mine.siteId}/daily-job`)
     expect(plain.headers.get('location')).toBe(`/sites/${mine.siteId}/pull?m=job-ran`)
     expect((await send(lan, 'GET', `/sites/${mine.siteId}/pull`, { session: admin.session })).text).toMatch(/Last run<\/dt>\s*<dd>\s*<time/)
-  })
+  }, 20_000)
+})
+
+describe('Sync now while a pull takes long', () => {
+  let lan: TestServer
+  let wp: ReturnType<typeof Bun.serve>
+  let release = () => {}
+  let held = Promise.resolve()
+  beforeAll(async () => {
+    lan = await startServer({ 'pull-allow-private': 'true' })
+    // A WordPress that takes as long as the test wants to list its post types.
+    wp = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: async (req) => {
+        const path = new URL(req.url).pathname
+        if (path.endsWith('/users/me')) return Response.json({ id: 1, name: 'admin' })
+        if (path.endsWith('/wp/v2/types')) await held
+        return Response.json({}, { headers: { 'x-wp-total': '0' } })
+      },
+    })
+  }, 30_000)
+  afterAll(async () => {
+    release()
+    wp.stop(true)
+    await lan.stop()
+  }, 30_000)
+
+  it('answers at once with a card that polls the pull’s status until its result is there', async () => {
+    const u = await adminSession(lan, { admin: false })
+    const mine = await lan.site(u.token)
+    const at = `/sites/${mine.siteId}/pull`
+    expect((await post(lan, u.session, `${at}/credentials`, creds({ wp_url: `http://127.0.0.1:${wp.port}` }))).status).toBe(303)
+    held = new Promise<void>((r) => (release = r))
+
+    const started = Date.now()
+    const sync = await Promise.race([htmxPost(lan, u.session, at), Bun.sleep(3000).then(() => null)])
+    expect(sync).not.toBeNull() // the browser is not left waiting on the pull
+    expect(Date.now() - started).toBeLessThan(3000)
+    expect(sync!.status).toBe(200)
+    expect(sync!.text).toContain(`hx-get="${at}/status"`)
+    expect(sync!.text).toContain('hx-trigger="load delay:')
+    const page = await send(lan, 'GET', at, { session: u.session })
+    expect(page.text).toContain(`hx-get="${at}/status"`) // a reload keeps polling too
+
+    const polled = await send(lan, 'GET', `${at}/status`, { session: u.session, headers: { 'hx-request': 'true' } })
+    expect(polled.status).toBe(200)
+    expect(polled.text).toContain(`hx-get="${at}/status"`)
+    // A second Sync now meanwhile says so, and keeps polling for the first one's result.
+    const again = await htmxPost(lan, u.session, at)
+    expect(again.status).toBe(409)
+    expect(again.text).toContain('Already running.')
+    expect(again.text).toContain(`hx-get="${at}/status"`)
+
+    release()
+    let done = ''
+    for (let i = 0; i < 50 && !done; i++) {
+      await Bun.sleep(100)
+      const r = await send(lan, 'GET', `${at}/status`, { session: u.session, headers: { 'hx-request': 'true' } })
+      if (!r.text.includes('hx-get=')) done = r.text
+    }
+    expect(done).toContain('data-status="ok"')
+    expect(done).toContain('hx-swap-oob') // the header's status badge
+    const other = await adminSession(lan, { admin: false })
+    expect((await send(lan, 'GET', `${at}/status`, { session: other.session })).status).toBe(404)
+  }, 20_000)
 })

@@ -19,11 +19,11 @@ describe('the session cookie', () => {
   beforeAll(async () => {
     s = await startServer()
     proxied = await startServer({ 'trust-proxy': 'true' })
-  })
+  }, 30_000)
   afterAll(async () => {
     await s.stop()
     await proxied.stop()
-  })
+  }, 30_000)
 
   it('is HttpOnly, SameSite=Lax, Path=/ and not Secure over plain HTTP', async () => {
     const flags = await loginCookie(s)
@@ -78,8 +78,8 @@ describe('session lifetime', () => {
   let s: TestServer
   beforeAll(async () => {
     s = await startServer()
-  })
-  afterAll(() => s.stop())
+  }, 30_000)
+  afterAll(() => s.stop(), 30_000)
 
   it('ends at logout: the cookie is cleared and the old value no longer works', async () => {
     const { session } = await adminSession(s)
@@ -111,6 +111,10 @@ describe('session lifetime', () => {
     expect((await send(s, 'GET', '/sites', { session: here })).status).toBe(200)
     expect((await send(s, 'GET', '/sites', { session: elsewhere })).status).toBe(303)
     expect((await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })).status).toBe(401)
+    expect((await s.call('GET', '/api/v1/auth/me/', { token: u.token })).status).toBe(401)
+    // A token issued after the change works.
+    const fresh = await s.call('POST', '/api/v1/auth/login/', { body: { email: u.email, password: 'a brand new password' } })
+    expect((await s.call('GET', '/api/v1/auth/me/', { token: fresh.body.data.access })).status).toBe(200)
   })
 
   it('refuses a password change with the wrong current password (422, form shown again)', async () => {

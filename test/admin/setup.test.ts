@@ -15,8 +15,8 @@ describe('first-run setup', () => {
   let s: TestServer
   beforeAll(async () => {
     s = await startServer()
-  })
-  afterAll(() => s.stop())
+  }, 30_000)
+  afterAll(() => s.stop(), 30_000)
 
   it('sends / to the setup page while there is no user', async () => {
     const res = await send(s, 'GET', '/')

@@ -8,14 +8,19 @@ let me: Awaited<ReturnType<typeof adminSession>>
 beforeAll(async () => {
   s = await startServer({ 'base-url': 'https://sync.example.com/' })
   me = await adminSession(s, { admin: false })
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
-const push = (site: { integrationId: number; key: string }, timestamp: string) =>
-  s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/update-structure/`, {
+// Staleness follows the server's receive time, so the push is also dated as received at `timestamp`.
+const push = async (site: { integrationId: number; key: string }, timestamp: string) => {
+  await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/update-structure/`, {
     token: site.key,
     body: { ...seedStructure(), timestamp },
   })
+  s.db.$client
+    .query("update integrations set config_json = json_set(config_json, '$.content_types.received_at', ?) where id = ?")
+    .run(timestamp, site.integrationId)
+}
 const statValue = (page: string, label: string) =>
   new RegExp(`stat-value">(\\d+)</div>\\s*<div class="stat-label">${label}<`).exec(page)?.[1]
 
@@ -92,5 +97,22 @@ describe('POST /sites', () => {
     expect(res.text).toContain('Enter a valid http(s) URL.')
     expect(res.text).toContain('value="Bad"')
     expect(statValue((await send(s, 'GET', '/sites', { session: me.session })).text, 'Sites')).toBe(statValue(before, 'Sites'))
+  })
+
+  it('creates nothing when the key cannot be stored: site, integration and key are one transaction', async () => {
+    const count = (table: string) => (s.db.$client.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    const before = { sites: count('sites'), integrations: count('integrations'), keys: count('api_keys') }
+    // A real failure in the last step: the database refuses the key row, as a full disk or a broken constraint would.
+    s.db.$client.exec(`CREATE TRIGGER refuse_keys BEFORE INSERT ON api_keys BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+    try {
+      const res = await post(s, me.session, '/sites', { name: 'Half made', url: 'https://half.example.com' })
+      expect(res.status).toBe(500)
+      expect(res.text).not.toContain('refused')
+    } finally {
+      s.db.$client.exec('DROP TRIGGER refuse_keys')
+    }
+    expect({ sites: count('sites'), integrations: count('integrations'), keys: count('api_keys') }).toEqual(before)
+    const list = await send(s, 'GET', '/sites', { session: me.session })
+    expect(list.text).not.toContain('Half made')
   })
 })

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { passwordVerifications } from '../../src/auth/passwords'
 import { startServer, type TestServer } from '../helpers/server'
 
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('POST /auth/login/', () => {
   it('answers tokens, expiry times and the user for the right password', async () => {
@@ -48,4 +49,25 @@ describe('POST /auth/login/', () => {
     const right = await s.call('POST', '/api/v1/auth/login/', { body: { email: u.email, password: u.password } })
     expect(right.status).toBe(429)
   })
+
+  it('verifies at most 8 passwords for a burst of 50 parallel attempts on one email; the rest get 429', async () => {
+    const u = await s.user()
+    const before = passwordVerifications()
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, () => s.call('POST', '/api/v1/auth/login/', { body: { email: u.email, password: 'wrong-wrong' } })),
+    )
+    const verified = passwordVerifications() - before
+    expect(verified).toBeGreaterThan(0)
+    expect(verified).toBeLessThanOrEqual(8)
+    const limited = burst.filter((r) => r.status === 429)
+    expect(burst.filter((r) => r.status === 401)).toHaveLength(verified)
+    expect(limited).toHaveLength(50 - verified)
+    for (const r of limited) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+
+  it('does not count successful logins against the client address', async () => {
+    const u = await s.user()
+    for (let i = 0; i < 35; i++)
+      expect((await s.call('POST', '/api/v1/auth/login/', { body: { email: u.email, password: u.password } })).status).toBe(200)
+  }, 60_000)
 })

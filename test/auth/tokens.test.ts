@@ -4,8 +4,8 @@ import { startServer, type TestServer } from '../helpers/server'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('POST /auth/refresh/', () => {
   it('answers a new access and a new refresh, and the old refresh stops working', async () => {
@@ -29,6 +29,23 @@ describe('POST /auth/refresh/', () => {
     // The legitimate-looking newest token of that family is dead too.
     const newest = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: rotated.body.data.refresh } })
     expect(newest.status).toBe(401)
+  })
+
+  it('rotates in one transaction: a failure while storing the new token leaves the old one usable', async () => {
+    const u = await s.user()
+    // A real failure inside SQLite at the moment the new refresh token is written.
+    s.db.$client.run(`create trigger fail_refresh_insert before insert on refresh_tokens begin select raise(abort, 'disk on fire'); end`)
+    try {
+      const failed = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })
+      expect(failed.status).toBe(500)
+      expect(failed.text).not.toContain('disk on fire')
+    } finally {
+      s.db.$client.run('drop trigger fail_refresh_insert')
+    }
+    // The retry is not mistaken for reuse of a rotated token (which would revoke the family).
+    const retry = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })
+    expect(retry.status).toBe(200)
+    expect((await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: retry.body.data.refresh } })).status).toBe(200)
   })
 
   it('answers 401 for an unknown refresh token and 400 for a missing one', async () => {
@@ -68,9 +85,37 @@ describe('GET /auth/me/', () => {
     expect(Date.parse(keys.body.results[0].last_used_at)).toBeGreaterThan(Date.now() - 60_000)
   })
 
-  it('answers 401 without a token', async () => {
+  it('says plainly when no Authorization header reached the server (a host that strips it)', async () => {
     const res = await s.call('GET', '/api/v1/auth/me/')
     expect(res.status).toBe(401)
-    expect(res.body).toEqual({ success: false, error: expect.any(String), code: 'not_authenticated' })
+    expect(res.body).toEqual({ success: false, error: expect.any(String), code: 'authorization_header_missing' })
+    expect(res.body.error).toContain('Authorization header')
+    expect(res.body.error).toContain('did not reach the server')
+    // A proxy that blanks the header instead of dropping it gets the same diagnosis.
+    const blank = await s.call('GET', '/api/v1/auth/me/', { headers: { authorization: ' ' } })
+    expect(blank.body.code).toBe('authorization_header_missing')
+  })
+
+  it.each([
+    ['a malformed header', { authorization: 'Basic dXNlcjpwYXNz' }, 'not_authenticated'],
+    ['a bad token', { authorization: 'Bearer not.a.jwt' }, 'token_not_valid'],
+  ])('answers the ordinary 401 for %s', async (_, headers, code) => {
+    const res = await s.call('GET', '/api/v1/auth/me/', { headers })
+    expect(res.status).toBe(401)
+    expect(res.body.code).toBe(code)
+  })
+
+  it('keeps the plain not_authenticated for other routes without a header', async () => {
+    const res = await s.call('GET', '/api/v1/system/sites/')
+    expect(res.status).toBe(401)
+    expect(res.body.code).toBe('not_authenticated')
+  })
+
+  it('refuses an access token signed under an older token version', async () => {
+    const u = await s.user()
+    s.db.$client.run('update users set token_version = token_version + 1 where id = ?', [u.id])
+    const res = await s.call('GET', '/api/v1/auth/me/', { token: u.token })
+    expect(res.status).toBe(401)
+    expect(res.body.code).toBe('token_not_valid')
   })
 })

@@ -6,8 +6,8 @@ import { connectedSite, post } from './helpers'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 /** A small deterministic PRNG so a failure can be replayed from its seed. */
 function prng(seed: number) {

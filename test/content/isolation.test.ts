@@ -1,5 +1,12 @@
 // Tenant isolation on the content-sync and sync-log routes: another tenant's integration is a 404, bad credentials 401.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import type { Caller } from '../../src/auth/caller'
+import { users } from '../../src/db/schema'
+import { statusCounts, syncedItems, syncedTerms } from '../../src/content/browse'
+import { listContent, listTerms } from '../../src/content/listing'
+import { NotFound } from '../../src/http/errors'
+import { listIntegrationEvents } from '../../src/sync-log/service'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
 
@@ -12,8 +19,8 @@ beforeAll(async () => {
   attacker = await connectedSite(s)
   await victim.content({ items: [post(1)] })
   await victim.terms({ terms: [{ external_id: 1, taxonomy: 'category', name: 'Secret' }] })
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 const routes = (base: string) =>
   [
@@ -45,6 +52,40 @@ describe('content routes across tenants', () => {
       for (const token of [undefined, 'garbage', attacker.key]) {
         expect((await s.call(method, path, { token, body })).status).toBe(401)
       }
+    }
+  })
+})
+
+describe('the content services across tenants (the check lives in the service, not only the route)', () => {
+  it('throw NotFound for another tenant, with a user caller and with an API key caller', () => {
+    const user = s.db.select().from(users).where(eq(users.id, attacker.user.id)).get()!
+    const callers: Caller[] = [
+      { kind: 'user', user },
+      { kind: 'apiKey', keyId: attacker.keyId, siteId: attacker.siteId },
+    ]
+    const page = { page: 1, page_size: 50 }
+    for (const caller of callers) {
+      const calls: [string, () => unknown][] = [
+        ['listContent', () => listContent(s.db, caller, victim.integrationId, {}, page)],
+        ['listTerms', () => listTerms(s.db, caller, victim.integrationId, undefined, page)],
+        ['syncedItems', () => syncedItems(s.db, caller, victim.integrationId, 'post', { page: 1 })],
+        ['statusCounts', () => statusCounts(s.db, caller, victim.integrationId, 'post')],
+        ['syncedTerms', () => syncedTerms(s.db, caller, victim.integrationId, 'category', 1)],
+        ['listIntegrationEvents', () => listIntegrationEvents(s.db, caller, victim.integrationId, page)],
+      ]
+      for (const [name, call] of calls)
+        expect([
+          caller.kind,
+          name,
+          (() => {
+            try {
+              call()
+              return 'answered'
+            } catch (e) {
+              return e instanceof NotFound ? 'not found' : String(e)
+            }
+          })(),
+        ]).toEqual([caller.kind, name, 'not found'])
     }
   })
 })

@@ -5,8 +5,8 @@ import { connectedSite, post } from './helpers'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('POST /integration/integrations/{id}/sync-content/', () => {
   it('counts created, then unchanged for the same batch, then updated and deleted', async () => {

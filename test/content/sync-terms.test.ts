@@ -5,8 +5,8 @@ import { connectedSite } from './helpers'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 const cat = (id: number, name: string, parent = 0) => ({ external_id: id, taxonomy: 'category', name, slug: name.toLowerCase(), parent })
 

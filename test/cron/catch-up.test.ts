@@ -15,8 +15,8 @@ const at = (iso: string) => new Date(iso)
 let s: TestServer
 beforeAll(async () => {
   s = await startServer({ 'backup-keep': '0' })
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 const reset = () => {
   s.db.$client.run(`DELETE FROM app_state`)

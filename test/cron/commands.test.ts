@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeFileSync } from 'node:fs'
-import { createUser } from '../../src/auth/users'
+import { createUser, OPERATOR } from '../../src/users/service'
 import { STATE, writeState } from '../../src/cron/app-state'
 import { migrateDb, openDb } from '../../src/db/client'
 import { integrations, pullCredentials, sites } from '../../src/db/schema'
@@ -56,7 +56,7 @@ describe('igny8 cron run-now', () => {
     const secret = 'cli-test-secret-0123456789-0123456789'
     writeFileSync(join(dir, 'secret'), secret + '\n', { mode: 0o600 })
     const db = openDb(join(dir, 'igny8.db'))
-    const user = await createUser(db, { email: 'cli@example.com', password: 'correct horse battery' })
+    const user = await createUser(db, OPERATOR, { email: 'cli@example.com', password: 'correct horse battery' })
     const site = db.insert(sites).values({ ownerId: user.id, name: 'Blog', url: 'https://blog.example.com' }).returning().get()
     const integration = db.insert(integrations).values({ siteId: site.id, platform: 'wordpress' }).returning().get()
     const closed = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() })
@@ -72,12 +72,28 @@ describe('igny8 cron run-now', () => {
     expect(r.out).toContain(`#${integration.id} ${wpUrl}: error — Could not connect to ${new URL(wpUrl).host}: connection refused`)
   })
 
-  it('exits non-zero and does nothing while another run holds the lock', () => {
-    const dir = withDatabase({ [STATE.lock]: JSON.stringify({ owner: 'server', pid: 1234, acquired_at: new Date().toISOString() }) })
+  it('exits non-zero and does nothing while a live process holds the lock', () => {
+    const now = new Date().toISOString()
+    // This test runner is the live holder: its pid exists, and its heartbeat is fresh.
+    const holder = { owner: 'server', pid: process.pid, acquired_at: now, heartbeat_at: now }
+    const dir = withDatabase({ [STATE.lock]: JSON.stringify(holder) })
     const r = igny8('cron', 'run-now', '--data-dir', dir)
     expect(r.code).toBe(2)
-    expect(r.err).toContain('already running (process 1234')
+    expect(r.err).toContain(`already running (process ${process.pid}`)
     expect(r.out).toBe('')
+  })
+
+  it('runs at once over a lock left by a process that is gone', () => {
+    const gone = Bun.spawnSync(['true']).pid
+    const now = new Date().toISOString()
+    const dir = withDatabase({ [STATE.lock]: JSON.stringify({ owner: 'crashed', pid: gone, acquired_at: now, heartbeat_at: now }) })
+    const r = igny8('cron', 'run-now', '--data-dir', dir)
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('daily job finished in')
+    const db = new Database(join(dir, 'igny8.db'), { readonly: true })
+    expect(db.query(`SELECT value FROM app_state WHERE key = ?`).get(STATE.lock)).toBeNull() // released after the run
+    db.close()
   })
 })
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
-import { STATE, writeState, readState } from '../../src/cron/app-state'
+import { LOCK_STALE_MS, STATE, writeState, readState } from '../../src/cron/app-state'
 import { runDailyJob } from '../../src/cron/service'
 import { adminSessions, refreshTokens, syncEvents } from '../../src/db/schema'
 import { recordEvent } from '../../src/sync-log/service'
@@ -12,8 +12,8 @@ import { startServer, type TestServer } from '../helpers/server'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer({ 'backup-keep': '2', 'sync-log-retention-days': '30' })
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 const day = (n: number) => new Date(Date.UTC(2030, 0, n, 3, 0, 0))
 
@@ -25,16 +25,22 @@ describe('runDailyJob', () => {
     expect(!refused.ran && refused.reason).toContain('already running')
   })
 
-  it('does not run while another process holds the lock, and takes over a lock left by a crash', async () => {
-    const holder = { owner: 'other', pid: 4242, acquired_at: new Date().toISOString() }
-    writeState(s.db, STATE.lock, JSON.stringify(holder))
-    const refused = await runDailyJob(s.ctx, day(2))
-    expect(refused).toMatchObject({ ran: false, holder: { pid: 4242 } })
-    expect(readState(s.db, STATE.lock)).toBe(JSON.stringify(holder)) // not ours to release
+  it('does not run while another live process holds the lock, and takes over a lock whose heartbeat stopped', async () => {
+    const other = Bun.spawn(['sleep', '30']) // a live holder on this machine
+    const now = new Date().toISOString()
+    const holder = { owner: 'other', pid: other.pid, acquired_at: now, heartbeat_at: now }
+    try {
+      writeState(s.db, STATE.lock, JSON.stringify(holder))
+      const refused = await runDailyJob(s.ctx, day(2))
+      expect(refused).toMatchObject({ ran: false, holder: { pid: other.pid } })
+      expect(readState(s.db, STATE.lock)).toBe(JSON.stringify(holder)) // not ours to release
 
-    writeState(s.db, STATE.lock, JSON.stringify({ ...holder, acquired_at: new Date(Date.now() - 7 * 3600_000).toISOString() }))
-    expect((await runDailyJob(s.ctx, day(2))).ran).toBe(true)
-    expect(readState(s.db, STATE.lock)).toBeNull()
+      writeState(s.db, STATE.lock, JSON.stringify({ ...holder, heartbeat_at: new Date(Date.now() - LOCK_STALE_MS - 1000).toISOString() }))
+      expect((await runDailyJob(s.ctx, day(2))).ran).toBe(true)
+      expect(readState(s.db, STATE.lock)).toBeNull()
+    } finally {
+      other.kill()
+    }
   })
 
   it('records a cron event of no integration with what it pruned', async () => {

@@ -1,5 +1,5 @@
 // Headless Chromium for the admin's browser tests: Debian's /usr/bin/chromium driven by playwright-core.
-// The browser comes from the Debian archive (install-chromium.sh), never downloaded by Playwright.
+// The browser comes from the Debian archive (`npm test` installs it first), never downloaded by Playwright.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
 export const CHROMIUM = '/usr/bin/chromium'
-const INSTALL = join(import.meta.dir, 'install-chromium.sh')
+const INSTALLER = join(import.meta.dir, '..', '..', 'scripts', 'install-test-deps.sh')
 
 // Quiet, offline, reproducible: no GPU, no sandbox (containers run as root), no calls home.
 const FLAGS = [
@@ -21,10 +21,15 @@ const FLAGS = [
   '--disable-sync',
 ]
 
-/** Installs Chromium through apt when missing (as root); otherwise fails with the command to run. Never skips. */
+/**
+ * Fails, never skips, when Debian's chromium is not installed. Only checks (dpkg, instant): `npm test`
+ * installs it before the suite starts, because a hook waiting for apt would time out.
+ */
 export function ensureChromium(): void {
-  const run = spawnSync('bash', [INSTALL], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-  if (run.status !== 0) throw new Error(`Chromium is not available:\n${run.stderr || run.stdout}`)
+  const run = spawnSync('bash', [INSTALLER, '--check', 'chromium'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  if (run.status !== 0) {
+    throw new Error(`Chromium is not installed (\`npm test\` installs it before the suite starts).\n${run.stderr || run.stdout}`)
+  }
 }
 
 export type Browser = { context: BrowserContext; page: Page; close(): Promise<void> }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp, createContext } from '../../src/app'
-import { createUser } from '../../src/auth/users'
+import { createUser, OPERATOR } from '../../src/users/service'
 import { dbFile, resolveConfig, type ConfigInput } from '../../src/config'
 import { migrateDb, openDb } from '../../src/db/client'
 import { silentLogger, type Logger } from '../../src/log'
@@ -43,7 +43,7 @@ export async function startServer(overrides: Partial<Record<string, string>> = {
   async function user(o: { admin?: boolean; email?: string; password?: string } = {}) {
     const email = o.email ?? `user${++userSeq}-${Math.random().toString(36).slice(2, 8)}@example.com`
     const password = o.password ?? 'correct horse battery'
-    const u = await createUser(db, { email, password, isAdmin: o.admin ?? false })
+    const u = await createUser(db, OPERATOR, { email, password, isAdmin: o.admin ?? false })
     const login = await call('POST', '/api/v1/auth/login/', { body: { email, password } })
     return { id: u.id, email, password, token: login.body.data.access as string, refresh: login.body.data.refresh as string }
   }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { assetUrls } from '../../src/admin/assets'
+import { adminSession, type Session } from '../admin/client'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 
 let s: TestServer
@@ -8,31 +10,10 @@ beforeAll(async () => {
   s = await startServer()
   u = await s.user()
   site = await s.site(u.token)
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('API conventions', () => {
-  it.each([
-    ['GET', '/api/v1/system/sites'],
-    ['GET', '/api/v1/system/sites/'],
-    ['GET', '/api/v1/auth/me'],
-    ['GET', '/api/v1/auth/me/'],
-    ['GET', '/api/v1/health'],
-    ['GET', '/api/v1/health/'],
-  ])('answers %s %s with and without the trailing slash', async (method, path) => {
-    expect((await s.call(method, path, { token: u.token })).status).toBe(200)
-  })
-
-  it('answers POST routes with and without the trailing slash', async () => {
-    for (const p of ['update-structure', 'update-structure/']) {
-      const res = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/${p}`, {
-        token: site.key,
-        body: seedStructure(),
-      })
-      expect(res.status).toBe(200)
-    }
-  })
-
   it('answers 415 for a body that is not JSON', async () => {
     const res = await s.call('POST', '/api/v1/auth/login/', { raw: 'email=a&password=b', contentType: 'application/x-www-form-urlencoded' })
     expect(res.status).toBe(415)
@@ -97,7 +78,7 @@ describe('API conventions', () => {
     const err = await s.call('GET', '/api/v1/nothing-here/')
     expect(err.status).toBe(404)
     expect(err.body).toEqual({ success: false, error: 'Not found.', code: 'not_found' })
-    expect(err.headers.get('x-request-id')).toBeTruthy()
+    expect(err.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     const mine = await s.call('GET', '/api/v1/health/', { headers: { 'x-request-id': 'proxy-abc.123' } })
     expect(mine.headers.get('x-request-id')).toBe('proxy-abc.123')
     const forged = await s.call('GET', '/api/v1/health/', { headers: { 'x-request-id': 'bad id {with} spaces \"quotes\"' } })
@@ -133,4 +114,158 @@ describe('GET /api/v1/openapi.json', () => {
     expect(bundle.status).toBe(200)
     expect(bundle.text.length).toBeGreaterThan(100_000)
   })
+})
+
+// Every route the running app has, every method, with and without its trailing slash: the same answer
+// either way, and never the router's 404. The list comes from the app itself, so a new route is covered
+// the day it is added; a route with a path parameter this table cannot fill makes the test fail, not skip.
+describe('trailing slashes', () => {
+  type Route = { method: string; path: string }
+  const routes = () => {
+    const seen = new Map<string, Route>()
+    for (const r of (s.app as unknown as { routes: Route[] }).routes) {
+      const path = r.path.length > 1 ? r.path.replace(/\/+$/, '') : r.path
+      seen.set(`${r.method} ${path}`, { method: r.method, path })
+    }
+    return [...seen.values()]
+  }
+  const isApi = (r: Route) => r.path.startsWith('/api/')
+  const STATIC = Object.values(assetUrls)[0]!
+
+  /** A fresh site with its integration and an API key, so a DELETE or PATCH through one form cannot change what the other sees. */
+  async function fixture() {
+    const site = await s.site(u.token)
+    // With a structure pushed, the per-type admin pages and forms have a type to show.
+    const push = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/update-structure/`, {
+      token: site.key,
+      body: seedStructure(),
+    })
+    if (push.status !== 200) throw new Error(`structure push failed: ${push.text}`)
+    return { ...site, userId: u.id }
+  }
+  type Fixture = Awaited<ReturnType<typeof fixture>>
+
+  /** The concrete path for a route template, every parameter filled with something that exists. */
+  function fill(path: string, f: Fixture): string {
+    return path.replace(/:(\w+)/g, (_, name: string, offset: number) => {
+      const before = path.slice(0, offset).split('/').filter(Boolean).at(-1)
+      const values: Record<string, unknown> = {
+        file: STATIC.split('/').at(-1),
+        keyId: f.keyId,
+        kind: 'post_types',
+        slug: before === 'taxonomies' ? 'category' : 'post',
+        id: before === 'sites' ? f.siteId : before === 'integrations' ? f.integrationId : before === 'users' ? f.userId : undefined,
+      }
+      if (values[name] === undefined) throw new Error(`no value for :${name} in ${path}: add one to this test`)
+      return String(values[name])
+    })
+  }
+
+  type Sent = { status: number; location: string | null; routerMiss: boolean }
+  /** One request, redirects not followed; `routerMiss` when the answer is what an unknown path gets. */
+  async function send(method: string, path: string, o: { token?: string; session?: Session; body?: string; type?: string }): Promise<Sent> {
+    const headers: Record<string, string> = {}
+    if (o.token) headers.authorization = `Bearer ${o.token}`
+    if (o.session) Object.assign(headers, { cookie: o.session.cookie, 'x-csrf-token': o.session.csrf, 'hx-request': 'true' })
+    if (o.body !== undefined) headers['content-type'] = o.type ?? 'application/json'
+    const res = await fetch(s.base + path, { method, headers, body: o.body, redirect: 'manual' })
+    const text = await res.text()
+    return { status: res.status, location: res.headers.get('location'), routerMiss: res.status === 404 && text === unknownPathAnswer(path) }
+  }
+  // What the app answers for a path no route has, API (JSON) or admin (HTML) side.
+  const misses: Record<'api' | 'admin', string> = { api: '', admin: '' }
+  beforeAll(async () => {
+    misses.api = (await s.call('GET', '/api/v1/no-such-route')).text
+    misses.admin = (await s.call('GET', '/no-such-page')).text
+  })
+  const unknownPathAnswer = (path: string) => (path.startsWith('/api/') ? misses.api : misses.admin)
+
+  // A content-hashed file the server links to itself: a slash after a file name is another URL (relative
+  // links would resolve under it), so only the exact name is served. Everything else takes both forms.
+  const FILES = new Set(['GET /static/:file'])
+  /** A redirect target with ids and the echoed trailing slash (e.g. in ?next=) taken out. */
+  const sameTarget = (location: string | null) => location?.replace(/(%2F|\/)(?=$|&)/g, '').replace(/\d+/g, '#') ?? null
+
+  /** Sends one route through both forms (each with its own fixture) and answers what differs, as lines. */
+  async function compare(route: Route, o: { token?: string; session?: Session; body?: string; type?: string }, fresh: boolean) {
+    const bareFixture = await fixture()
+    const slashFixture = fresh ? await fixture() : bareFixture
+    const bare = fill(route.path, bareFixture)
+    const withSlash = route.path === '/' ? '/' : `${fill(route.path, slashFixture)}/`
+    const a = await send(route.method, bare, o)
+    const b = await send(route.method, withSlash, o)
+    const problems: string[] = []
+    if (a.routerMiss) problems.push(`${route.method} ${bare} → router 404`)
+    if (b.routerMiss) problems.push(`${route.method} ${withSlash} → router 404`)
+    if (FILES.has(`${route.method} ${route.path}`)) {
+      if (a.status !== 200) problems.push(`${route.method} ${bare} → ${a.status}`)
+      return { problems, bare: a }
+    }
+    if (a.status !== b.status || sameTarget(a.location) !== sameTarget(b.location))
+      problems.push(
+        `${route.method} ${route.path}: ${a.status} ${a.location ?? ''} without the slash, ${b.status} ${b.location ?? ''} with it`,
+      )
+    return { problems, bare: a }
+  }
+
+  it('finds the routes the contract names in the running app, and every operation of the openapi document', async () => {
+    expect(misses.api).toBe(JSON.stringify({ success: false, error: 'Not found.', code: 'not_found' }))
+    // The detector itself: an unknown path, with or without the slash, is the router's miss.
+    for (const path of ['/api/v1/no-such-route/', '/no-such-page/', '/sites/1/no-such-tab'])
+      expect((await send('GET', path, {})).routerMiss).toBe(true)
+    const listed = new Set(routes().map((r) => `${r.method} ${r.path}`))
+    for (const must of [
+      'POST /api/v1/integration/integrations/:id/update-structure',
+      'PUT /api/v1/integration/integrations/:id/pull-credentials',
+      'PATCH /api/v1/system/sites/:id',
+      'DELETE /api/v1/system/sites/:id/api-keys/:keyId',
+      'GET /sites/:id',
+    ])
+      expect(listed).toContain(must)
+    const doc = (await s.call('GET', '/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> }
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1').replace(/\/+$/, '')}`),
+    )
+    expect(documented.length).toBeGreaterThan(20)
+    expect(documented.filter((d) => !listed.has(d))).toEqual([])
+  })
+
+  it('answers every route and method the same with and without the slash to an anonymous caller', async () => {
+    const problems: string[] = []
+    for (const route of routes()) {
+      // Anonymous requests change nothing: API routes refuse them (401) or reject an empty body (400);
+      // admin pages send them to the login page.
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : isApi(route) ? '{}' : ''
+      const type = isApi(route) ? undefined : 'application/x-www-form-urlencoded'
+      problems.push(...(await compare(route, { body, type }, false)).problems)
+    }
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('answers every API route and method the same with and without the slash to the owner, never 404 or 5xx', async () => {
+    const problems: string[] = []
+    for (const route of routes().filter(isApi)) {
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}'
+      const r = await compare(route, { token: u.token, body }, true)
+      problems.push(...r.problems)
+      if (r.bare.status === 404 || r.bare.status >= 500) problems.push(`${route.method} ${route.path} → ${r.bare.status}`)
+    }
+    expect(problems).toEqual([])
+  }, 120_000)
+
+  // The first-run setup page exists only until the first account does; here it is gone (404) in both forms.
+  const SETUP = new Set(['GET /setup', 'POST /setup'])
+  it('answers every admin page and form the same with and without the slash to a signed-in admin, never 404 or 5xx', async () => {
+    const admin = await adminSession(s)
+    const problems: string[] = []
+    for (const route of routes().filter((r) => !isApi(r))) {
+      if (route.path === '/logout') continue // would end the session the other requests use
+      const o = { session: admin.session, body: route.method === 'GET' ? undefined : '', type: 'application/x-www-form-urlencoded' }
+      const r = await compare(route, o, true)
+      problems.push(...r.problems)
+      if ((r.bare.status === 404 && !SETUP.has(`${route.method} ${route.path}`)) || r.bare.status >= 500)
+        problems.push(`${route.method} ${route.path} → ${r.bare.status}`)
+    }
+    expect(problems).toEqual([])
+  }, 120_000)
 })

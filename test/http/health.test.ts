@@ -4,8 +4,8 @@ import { startServer, type TestServer } from '../helpers/server'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('GET /api/v1/health/', () => {
   it('answers ok with version, db and uptime, without auth', async () => {

@@ -7,8 +7,8 @@ const lines: string[] = []
 let s: TestServer
 beforeAll(async () => {
   s = await startServer({}, { log: createLogger('debug', (line) => lines.push(line)) })
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('an unexpected error', () => {
   it('answers 500 with the request id, and logs one line without SQL, stack or token', async () => {

@@ -4,8 +4,8 @@ import { seedStructure, startServer, type TestServer } from '../helpers/server'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 const path = (id: number) => `/api/v1/integration/integrations/${id}/content-types/`
 const push = (id: number, token: string, body: unknown) =>
@@ -26,7 +26,7 @@ describe('GET /integration/integrations/{id}/content-types/', () => {
     })
   })
 
-  it('answers the pushed structure with synced_count 0 and stale for an old push', async () => {
+  it('answers the pushed structure with synced_count 0, not stale just after it was received', async () => {
     const u = await s.user()
     const site = await s.site(u.token)
     await push(site.integrationId, site.key, seedStructure())
@@ -47,9 +47,8 @@ describe('GET /integration/integrations/{id}/content-types/', () => {
       fetch_limit: 50,
     })
     expect(res.body.data.last_structure_fetch).toBe('2025-11-22T10:00:00Z')
-    expect(res.body.data.stale).toBe(true)
-    await push(site.integrationId, site.key, { ...seedStructure(), timestamp: new Date().toISOString() })
-    expect((await s.call('GET', path(site.integrationId), { token: site.key })).body.data.stale).toBe(false)
+    // The plugin's timestamp is years old, but staleness follows the server's receive time (test/content/time.test.ts).
+    expect(res.body.data.stale).toBe(false)
   })
 })
 

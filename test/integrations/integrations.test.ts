@@ -4,8 +4,8 @@ import { startServer, type TestServer } from '../helpers/server'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('/integration/integrations/', () => {
   it('filters by site and platform', async () => {

@@ -4,8 +4,8 @@ import { seedStructure, startServer, type TestServer } from '../helpers/server'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 const push = (id: number, token: string, body: unknown) =>
   s.call('POST', `/api/v1/integration/integrations/${id}/update-structure/`, { token, body })

@@ -22,11 +22,11 @@ const me = () => Response.json({ id: 1, name: 'admin' })
 beforeAll(async () => {
   s = await startServer({ 'pull-allow-private': 'true' })
   owner = await s.user()
-})
+}, 30_000)
 afterAll(async () => {
   for (const f of fakes) f.stop(true)
   await s?.stop()
-})
+}, 30_000)
 
 /** Saves credentials for `wpUrl` on a new site and runs "pull now" through the API. */
 async function pull(wpUrl: string) {

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.stop()
   await wp?.stop()
-})
+}, 60_000)
 
 const base = (id: number) => `/api/v1/integration/integrations/${id}`
 async function call(method: string, path: string, token: string, body?: unknown) {
@@ -169,6 +169,10 @@ describe('runDailyJob', () => {
     const old = await s.site(u.token, 'Old')
     const structure = { post_types: { post: { label: 'Posts', count: 1 } }, timestamp: new Date(Date.now() - 30 * 3600_000).toISOString() }
     expect((await s.call('POST', `${base(old.integrationId)}/update-structure/`, { token: old.key, body: structure })).status).toBe(200)
+    // Staleness follows the server's receive time: date the push as received 30 h ago.
+    s.db.$client
+      .query("update integrations set config_json = json_set(config_json, '$.content_types.received_at', ?) where id = ?")
+      .run(structure.timestamp, old.integrationId)
 
     const result = await runDailyJob(s.ctx)
     expect(result.ran).toBe(true)

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.stop()
   await wp?.stop()
-})
+}, 60_000)
 
 const base = (id: number) => `/api/v1/integration/integrations/${id}`
 
@@ -49,5 +49,33 @@ describe('POST /integration/integrations/{id}/pull/ with content', () => {
     const third = await pull()
     expect(third.status).toBe('ok')
     expect((await synced()).post_types.post.synced_count).toBe(wp.fixtures.posts - 1)
+  }, 120_000)
+
+  it('keeps a post that became a draft (WordPress still has it), with its new status, and removes a trashed one', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    const creds = { wp_url: wp.url, username: wp.adminUser, app_password: wp.appPassword }
+    expect((await s.call('PUT', `${base(site.integrationId)}/pull-credentials/`, { token: u.token, body: creds })).status).toBe(200)
+    const pull = async () =>
+      (await s.call('POST', `${base(site.integrationId)}/pull/`, { token: u.token, body: { content: true } })).body.data
+    const stored = async () =>
+      (await s.call('GET', `${base(site.integrationId)}/content/?post_type=post&page_size=200`, { token: u.token })).body.results as {
+        external_id: number
+        status: string
+      }[]
+    expect((await pull()).status).toBe('ok')
+    const [draft, trashed] = (await stored()).map((r) => r.external_id)
+    await wp.wpEval(`wp_update_post(['ID' => ${draft}, 'post_status' => 'draft']); wp_trash_post(${trashed});`)
+    try {
+      const second = await pull()
+      expect(second.status).toBe('ok')
+      const after = await stored()
+      expect(after.find((r) => r.external_id === draft)?.status).toBe('draft')
+      expect(after.map((r) => r.external_id)).not.toContain(trashed)
+    } finally {
+      await wp.wpEval(
+        `wp_untrash_post(${trashed}); wp_update_post(['ID' => ${trashed}, 'post_status' => 'publish']); wp_update_post(['ID' => ${draft}, 'post_status' => 'publish']);`,
+      )
+    }
   }, 120_000)
 })

@@ -31,12 +31,12 @@ beforeAll(async () => {
       return new Response(null, { status: 302, headers: { location: to } })
     },
   })
-})
+}, 30_000)
 afterAll(async () => {
   target?.stop(true)
   redirector?.stop(true)
   await s?.stop()
-})
+}, 30_000)
 
 describe('isPublicAddress', () => {
   const table: [string, boolean][] = [
@@ -89,7 +89,7 @@ describe('PUT /integration/integrations/{id}/pull-credentials/ without pull-allo
   beforeAll(async () => {
     const u = await s.user()
     owner = { token: u.token, integrationId: (await s.site(u.token)).integrationId }
-  })
+  }, 30_000)
   for (const wp_url of urls)
     it(`answers 400 naming wp_url for ${wp_url}`, async () => {
       const { token, integrationId } = owner

@@ -4,8 +4,8 @@ import { startServer, type TestServer } from '../helpers/server'
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
-})
-afterAll(() => s.stop())
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
 
 describe('POST /system/sites/', () => {
   it('creates the site and its WordPress integration', async () => {
@@ -52,11 +52,15 @@ describe('GET /system/sites/', () => {
     expect(page2.body.previous).toContain('page=1')
   })
 
-  it('answers 400 for page_size over 200', async () => {
+  it('serves page_size over 200 as 200 (DRF max_page_size), and answers 400 below 1', async () => {
     const u = await s.user()
+    await s.call('POST', '/api/v1/system/sites/', { token: u.token, body: { name: 'A', url: 'https://a.example.com' } })
     const res = await s.call('GET', '/api/v1/system/sites/?page_size=201', { token: u.token })
-    expect(res.status).toBe(400)
-    expect(res.body.errors).toHaveProperty('page_size')
+    expect(res.status).toBe(200)
+    expect(res.body.count).toBe(1)
+    const low = await s.call('GET', '/api/v1/system/sites/?page_size=0', { token: u.token })
+    expect(low.status).toBe(400)
+    expect(low.body.errors).toHaveProperty('page_size')
   })
 })
 

@@ -1,9 +1,9 @@
 // Showing a new API key once, with exactly what to type into the plugin; used after creating a site
 // and after generating another key.
-import type { Site } from '../../src/db/schema'
 import { html, type Html } from '../../src/http/html'
 import { copyable } from '../components'
 import { layout, type Viewer } from '../layout'
+import type { SiteHeading } from './site-header'
 
 export type PluginSettings = { apiBase: string; email: string }
 
@@ -33,7 +33,7 @@ export function keyReveal(p: { key: string; settings: PluginSettings }): Html {
   </section>`
 }
 
-export function siteCreatedPage(p: { viewer: Viewer; site: Site; key: string; settings: PluginSettings }): Html {
+export function siteCreatedPage(p: { viewer: Viewer; site: SiteHeading; key: string; settings: PluginSettings }): Html {
   return layout({
     title: `Site created: ${p.site.name}`,
     viewer: p.viewer,

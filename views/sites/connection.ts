@@ -1,16 +1,25 @@
 // Site → Connection: what the plugin last reported, the site's API keys, and activating the site.
-import type { SiteContext } from '../../src/admin/sites-service'
-import type { ApiKey } from '../../src/db/schema'
 import { html, type Html } from '../../src/http/html'
+import type { IntegrationConfig } from '../../src/integrations/config'
+import type { SiteStatus } from '../../src/sites/overview'
 import { badge, csrfField, notice, time, utc } from '../components'
 import { layout, type Viewer } from '../layout'
 import { keyReveal, pluginSettings, type PluginSettings } from './connect'
-import { siteHeader } from './site-header'
+import { siteHeader, type SiteHeading } from './site-header'
+
+/** What the connection page shows of a site: its heading, whether it is active, what the plugin reported. */
+export type ConnectionSite = {
+  site: SiteHeading & { isActive: boolean }
+  config: Pick<IntegrationConfig, 'content_types' | 'plugin_connection_enabled' | 'two_way_sync_enabled'>
+  status: SiteStatus
+}
+/** A key as listed: its prefix and dates, never the key or its hash. */
+export type KeyRow = { id: number; prefix: string; name: string; createdAt: string; lastUsedAt: string | null }
 
 const flag = (v: boolean | undefined, connected: boolean) =>
   !connected ? html`<span class="muted">—</span>` : v === false ? badge('warn', 'Off') : badge('ok', 'On')
 
-function lastContact(c: SiteContext, keys: ApiKey[]): string | null {
+function lastContact(c: ConnectionSite, keys: KeyRow[]): string | null {
   const times = [c.config.content_types?.last_structure_fetch, ...keys.map((k) => k.lastUsedAt)].filter((t): t is string => !!t)
   return times.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null
 }
@@ -19,7 +28,7 @@ function lastContact(c: SiteContext, keys: ApiKey[]): string | null {
 export function keysPanel(p: {
   viewer: Viewer
   siteId: number
-  keys: ApiKey[]
+  keys: KeyRow[]
   newKey?: string
   settings: PluginSettings
   message?: string
@@ -76,7 +85,7 @@ export function keysPanel(p: {
 }
 
 /** Activate / deactivate; also its own htmx answer. */
-export function activePanel(p: { viewer: Viewer; c: SiteContext }): Html {
+export function activePanel(p: { viewer: Viewer; c: Pick<ConnectionSite, 'site'> }): Html {
   const active = p.c.site.isActive
   const action = `/sites/${p.c.site.id}/active`
   return html`<section class="card" id="active-panel">
@@ -103,8 +112,8 @@ export function activePanel(p: { viewer: Viewer; c: SiteContext }): Html {
 
 export function connectionPage(p: {
   viewer: Viewer
-  c: SiteContext
-  keys: ApiKey[]
+  c: ConnectionSite
+  keys: KeyRow[]
   settings: PluginSettings
   notice?: string
   newKey?: string

@@ -1,7 +1,7 @@
 // Site → Content types → a post type: its synced items with search, a status filter and pages. The
 // results (table or empty state, and the pager) are one fragment: part of the page, and on its own the
 // answer to the search box's htmx request. Titles, statuses and URLs come from WordPress: all escaped.
-import type { SiteContext } from '../../src/admin/sites-service'
+import type { SiteContext } from '../../src/sites/overview'
 import type { ListQuery } from '../../src/admin/model'
 import type { serializeItem } from '../../src/content/listing'
 import { html, type Html } from '../../src/http/html'

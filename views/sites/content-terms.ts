@@ -1,6 +1,6 @@
 // Site → Content types → a taxonomy: its synced terms as a tree (parents first, children indented by
 // depth) in pages. Names and slugs come from WordPress: all escaped.
-import type { SiteContext } from '../../src/admin/sites-service'
+import type { SiteContext } from '../../src/sites/overview'
 import type { serializeTerm } from '../../src/content/listing'
 import { html, type Html } from '../../src/http/html'
 import { layout, type Viewer } from '../layout'

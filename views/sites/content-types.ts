@@ -2,7 +2,7 @@
 // admin's Enabled / Limit overrides. Each card is a form that saves itself through htmx on change
 // and swaps itself (hx-target="this"); without JavaScript the Save button posts and redirects back.
 // A card with synced rows links to them: GET on the card's own URL.
-import type { SiteContext } from '../../src/admin/sites-service'
+import type { SiteContext } from '../../src/sites/overview'
 import type { readContentTypes } from '../../src/integrations/structure'
 import type { serializeEvent } from '../../src/sync-log/service'
 import { html, type Html } from '../../src/http/html'

@@ -1,6 +1,6 @@
 // Sites: counts per connection status (over all sites), the add-site form, and one row per site in pages.
-import type { SiteStatus, SiteSummary, StatusCounts } from '../../src/admin/sites-service'
 import { html, type Html } from '../../src/http/html'
+import type { SiteStatus } from '../../src/sites/overview'
 import { alert, badge, csrfField, field, notice, time, type Tone } from '../components'
 import { layout, type Viewer } from '../layout'
 import { listHref, pager } from '../pager'
@@ -21,7 +21,11 @@ function stat(label: string, value: number, tone: Tone | 'total'): Html {
   </div>`
 }
 
-export function siteRow(s: SiteSummary): Html {
+/** One row of the list: what is shown of a site, with its connection status. */
+export type SiteRow = { id: number; name: string; url: string; status: SiteStatus; lastFetch: string | null }
+export type StatusCounts = Record<SiteStatus | 'total', number>
+
+export function siteRow(s: SiteRow): Html {
   return html`<tr id="site-${s.id}">
     <td data-label="Site">
       <a class="strong" href="/sites/${s.id}/connection">${s.name}</a>
@@ -38,7 +42,7 @@ export function siteRow(s: SiteSummary): Html {
 
 export function sitesPage(p: {
   viewer: Viewer
-  sites: SiteSummary[]
+  sites: SiteRow[]
   counts: StatusCounts
   page: number
   pageSize: number

@@ -105,7 +105,19 @@ export function dailyJobCard(p: { siteId: number; csrf: string; job: JobStatus; 
 
 type SyncProps = { siteId: number; csrf: string; creds: CredentialsView; active: boolean; running: boolean; lastPull?: SyncEventView }
 
-/** "Sync now": a pull run while the admin waits, with a spinner and the button disabled in flight. */
+/**
+ * A running pull's place in the Sync now card: it asks /status again every few seconds and is replaced by the
+ * result once the pull has finished (a pull may take minutes, so no request waits for it).
+ */
+export const pullPoller = (siteId: number) =>
+  html`<div class="pull-running" hx-get="/sites/${siteId}/pull/status" hx-trigger="load delay:2s" hx-swap="outerHTML">
+    <p class="pull-progress" role="status">
+      <span class="pull-spinner" aria-hidden="true"></span> Pulling from WordPress… a large site can take a few minutes; the result appears
+      here.
+    </p>
+  </div>`
+
+/** "Sync now": starts a pull, with a spinner and the button disabled while it starts, then its progress and result. */
 export function syncCard(p: SyncProps & { oob?: boolean }): Html {
   const action = `/sites/${p.siteId}/pull`
   const ready = p.creds.configured && p.active
@@ -127,7 +139,6 @@ export function syncCard(p: SyncProps & { oob?: boolean }): Html {
       hx-swap="innerHTML"
       hx-indicator="#pull-progress"
       hx-disable="find button"
-      hx-config="timeout:10m"
       hx-status:409="swap:innerHTML"
     >
       ${csrfField(p.csrf)}
@@ -139,6 +150,8 @@ export function syncCard(p: SyncProps & { oob?: boolean }): Html {
     <p id="pull-progress" class="htmx-indicator pull-progress" role="status">
       <span class="pull-spinner" aria-hidden="true"></span> Pulling structure and content from WordPress… this can take a minute
     </p>
-    <div id="pull-result" aria-live="polite">${p.lastPull ? pullResult(p.siteId, p.lastPull, 'Last pull') : ''}</div>
+    <div id="pull-result" aria-live="polite">
+      ${p.running ? pullPoller(p.siteId) : p.lastPull ? pullResult(p.siteId, p.lastPull, 'Last pull') : ''}
+    </div>
   </section>`
 }

@@ -1,6 +1,6 @@
 // Site → Pull from WordPress: what pull mode is, the Application Password credentials (saved, tested,
 // replaced, deleted), "Sync now", and for administrators the daily job. The cards double as htmx answers.
-import type { SiteContext } from '../../src/admin/sites-service'
+import type { SiteContext } from '../../src/sites/overview'
 import { html, type Html } from '../../src/http/html'
 import type { CredentialsView } from '../../src/pull/credentials'
 import { alert, badge, csrfField, field, type FieldErrors } from '../components'
@@ -14,6 +14,7 @@ const NOTICES: Record<string, [tone: 'ok' | 'warn', text: string]> = {
   'pull-saved': ['ok', 'WordPress credentials saved. Test the connection or sync now.'],
   'pull-deleted': ['ok', 'WordPress credentials deleted. Daily pulls of this site have stopped.'],
   pulled: ['ok', 'Pull finished; the result is below.'],
+  'pull-started': ['ok', 'The pull is running; reload this page to see its result when it has finished.'],
   'pull-running': ['warn', 'A pull of this site is already running. Wait for it to finish, then look at the result below.'],
   'pull-refused': ['warn', 'Save the WordPress credentials (and keep the site active) before syncing.'],
   'job-ran': ['ok', 'The daily job ran; its result is in the Daily job card.'],

@@ -1,8 +1,10 @@
 // The header every site page shares: breadcrumb, name, URL, status and the tabs.
-import type { SiteStatus } from '../../src/admin/sites-service'
-import type { Site } from '../../src/db/schema'
 import { html, type Html } from '../../src/http/html'
+import type { SiteStatus } from '../../src/sites/overview'
 import { statusBadge } from './list'
+
+/** What a site page's header shows of its site. */
+export type SiteHeading = { id: number; name: string; url: string }
 
 export type SiteTab = 'connection' | 'content-types' | 'sync-log' | 'pull'
 
@@ -11,7 +13,7 @@ export const siteStatusBadge = (status: SiteStatus, oob = false) =>
   html`<span id="site-status" ${oob ? html`hx-swap-oob="true"` : ''}>${statusBadge(status)}</span>`
 
 /** `here` names a page below a tab (one content type): the breadcrumb then links back up to the site and the tab. */
-export function siteHeader(site: Site, status: SiteStatus, active: SiteTab, here?: { tab: string; label: string }): Html {
+export function siteHeader(site: SiteHeading, status: SiteStatus, active: SiteTab, here?: { tab: string; label: string }): Html {
   const current = html`aria-current="page"`
   const tab = (key: SiteTab, label: string) =>
     html`<a href="/sites/${site.id}/${key}" class="tab ${active === key ? 'active' : ''}" ${active === key && !here ? current : ''}

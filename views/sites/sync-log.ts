@@ -1,10 +1,10 @@
 // Site → Sync log: the integration's events newest first, with status, counts and errors.
-import type { SiteContext } from '../../src/admin/sites-service'
-import type { serializeEvent } from '../../src/sync-log/service'
 import { html, type Html } from '../../src/http/html'
+import type { SiteStatus } from '../../src/sites/overview'
+import type { serializeEvent } from '../../src/sync-log/service'
 import { badge, utc } from '../components'
 import { layout, type Viewer } from '../layout'
-import { siteHeader } from './site-header'
+import { siteHeader, type SiteHeading } from './site-header'
 
 export type SyncEventView = ReturnType<typeof serializeEvent>
 
@@ -33,7 +33,7 @@ export function eventRow(e: SyncEventView): Html {
 
 export function syncLogPage(p: {
   viewer: Viewer
-  c: SiteContext
+  c: { site: SiteHeading; status: SiteStatus }
   events: SyncEventView[]
   count: number
   page: number

@@ -1,11 +1,12 @@
 // Users (administrators only): the list, one row per user with its actions, and the add-user form.
 // Each row is also the htmx answer to its own actions, so a change redraws only that row.
-import type { User } from '../../src/db/schema'
 import { html, type Html } from '../../src/http/html'
 import { alert, badge, csrfField, field, notice, time } from '../components'
 import { layout, type Viewer } from '../layout'
 
-type RowProps = { user: User; viewer: Viewer; message?: string; error?: string }
+/** What a row shows of an account; deliberately no password hash, so none can ever reach a page. */
+export type UserRowData = { id: number; email: string; name: string; is_admin: boolean; is_active: boolean; created_at: string }
+type RowProps = { user: UserRowData; viewer: Viewer; message?: string; error?: string }
 
 /** A small form that is a real POST and, with htmx, swaps the row. */
 function rowAction(p: RowProps, path: string, label: string, o: { value?: string; confirm?: string; danger?: boolean } = {}): Html {
@@ -32,14 +33,14 @@ export function userRow(p: RowProps): Html {
       ${p.message ? html`<div class="inline-ok small">${p.message}</div>` : ''}
       ${p.error ? html`<div class="error small">${p.error}</div>` : ''}
     </td>
-    <td data-label="Role">${u.isAdmin ? badge('info', 'Admin') : badge('muted', 'User')}</td>
-    <td data-label="Status">${u.isActive ? badge('ok', 'Active') : badge('bad', 'Deactivated')}</td>
-    <td data-label="Created">${time(u.createdAt)}</td>
+    <td data-label="Role">${u.is_admin ? badge('info', 'Admin') : badge('muted', 'User')}</td>
+    <td data-label="Status">${u.is_active ? badge('ok', 'Active') : badge('bad', 'Deactivated')}</td>
+    <td data-label="Created">${time(u.created_at)}</td>
     <td data-label="Actions" class="actions">
       ${
         self
           ? html`<span class="muted small">Change your password under Account.</span>`
-          : html` ${rowAction(p, 'admin', u.isAdmin ? 'Remove admin' : 'Make admin', { value: u.isAdmin ? 'off' : 'on' })}
+          : html` ${rowAction(p, 'admin', u.is_admin ? 'Remove admin' : 'Make admin', { value: u.is_admin ? 'off' : 'on' })}
               <details class="inline-details">
                 <summary class="btn btn-sm">Reset password</summary>
                 <form
@@ -65,7 +66,7 @@ export function userRow(p: RowProps): Html {
                 </form>
               </details>
               ${
-                u.isActive
+                u.is_active
                   ? rowAction(p, 'active', 'Deactivate', {
                       value: 'off',
                       confirm: `Deactivate ${u.email}? They are signed out at once.`,
@@ -80,7 +81,7 @@ export function userRow(p: RowProps): Html {
 
 export function usersPage(p: {
   viewer: Viewer
-  users: User[]
+  users: UserRowData[]
   notice?: string
   values?: Record<string, string>
   errors?: Record<string, string>

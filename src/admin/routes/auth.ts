@@ -2,7 +2,6 @@
 import { Elysia } from 'elysia'
 import { clientIp } from '../../auth/guard'
 import { authenticate } from '../../auth/service'
-import { countUsers } from '../../auth/users'
 import type { AppContext } from '../../context'
 import { htmlResponse } from '../../http/html'
 import { accountPage } from '../../../views/account/account'
@@ -12,8 +11,8 @@ import { formFailure, loginForm, parseForm, passwordForm, setupForm } from '../m
 import { assertSameOrigin, readSessionCookie, seeOther, sessionCookie } from '../request'
 import { createSession, deleteSession, readSession } from '../sessions'
 import { assertSetupOpen, completeSetup } from '../setup'
-import { changeOwnPassword } from '../users-service'
 import { hashSecret } from '../../auth/tokens'
+import { changeOwnPassword, countUsers } from '../../users/service'
 
 const field = (body: unknown, name: string) => {
   const v = (body as Record<string, unknown> | undefined)?.[name]
@@ -84,11 +83,11 @@ export function authPages(ctx: AppContext) {
     .get('/account', ({ auth, query }) => htmlResponse(accountPage({ viewer: viewerOf(auth), notice: query.m })), { page: 'user' })
     .post(
       '/account/password',
-      async ({ auth, body }) => {
+      async ({ auth, caller, body }) => {
         const form = parseForm(passwordForm, body)
         if (!form.ok) return htmlResponse(accountPage({ viewer: viewerOf(auth), errors: form.errors }), { status: 422 })
         try {
-          await changeOwnPassword(db, auth.user, form.data.current, form.data.password, auth.session.idHash)
+          await changeOwnPassword(db, caller, form.data.current, form.data.password, auth.session.idHash)
         } catch (e) {
           const f = formFailure(e)
           return htmlResponse(accountPage({ viewer: viewerOf(auth), errors: f.errors }), { status: f.status })

@@ -6,11 +6,11 @@ import { getContentTypes, patchContentTypes } from '../../integrations/structure
 import { latestEvent, listEvents } from '../../sync-log/service'
 import { contentTypesPage, typeCard } from '../../../views/sites/content-types'
 import { syncLogPage } from '../../../views/sites/sync-log'
-import { typeContext } from '../content-service'
+import { typeContext } from '../../content/browse'
 import { adminGuard, viewerOf } from '../guard'
 import { idParam, pageQuery, parseForm, typeCardForm, typeParams } from '../model'
 import { isHtmx, publicBaseUrl, seeOther } from '../request'
-import { siteContext } from '../sites-service'
+import { siteContext } from '../../sites/overview'
 
 const LOG_PAGE_SIZE = 50
 

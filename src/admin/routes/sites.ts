@@ -2,7 +2,8 @@
 import { Elysia } from 'elysia'
 import type { AppContext } from '../../context'
 import { html, htmlResponse } from '../../http/html'
-import { createApiKey, createSite, revokeApiKey, updateSite } from '../../sites/service'
+import { siteContext, siteOverview } from '../../sites/overview'
+import { activeApiKeys, createApiKey, createSiteWithKey, revokeApiKey, updateSite } from '../../sites/service'
 import { siteCreatedPage } from '../../../views/sites/connect'
 import { activePanel, connectionPage, keysPanel } from '../../../views/sites/connection'
 import { sitesPage } from '../../../views/sites/list'
@@ -11,7 +12,6 @@ import { adminGuard, viewerOf } from '../guard'
 import { flagForm, formFailure, idParam, keyParams, pageQuery, parseForm, siteForm } from '../model'
 import { isHtmx, publicBaseUrl, seeOther } from '../request'
 import type { AdminAuth } from '../sessions'
-import { activeKeys, siteContext, siteOverview } from '../sites-service'
 
 export function sitePages(ctx: AppContext) {
   const { db, config } = ctx
@@ -34,10 +34,10 @@ export function sitePages(ctx: AppContext) {
           htmlResponse(sitesPage({ viewer: viewerOf(auth), ...siteOverview(db, caller), values, errors }), { status })
         if (!form.ok) return again(form.values, form.errors, 422)
         try {
-          const site = createSite(db, caller, form.data)
-          const { key } = createApiKey(db, caller, site.id, 'First key')
+          const { site, apiKey } = createSiteWithKey(db, caller, form.data, 'First key')
           // Rendered straight from the POST (not redirected): the key must never sit in a URL or be shown twice.
-          return htmlResponse(siteCreatedPage({ viewer: viewerOf(auth), site, key, settings: settings(request, auth) }), { status: 201 })
+          const created = { viewer: viewerOf(auth), site: { id: site.id, name: site.name, url: site.url }, key: apiKey.key }
+          return htmlResponse(siteCreatedPage({ ...created, settings: settings(request, auth) }), { status: 201 })
         } catch (e) {
           const f = formFailure(e)
           return again(form.data, f.errors, f.status)
@@ -54,7 +54,7 @@ export function sitePages(ctx: AppContext) {
           connectionPage({
             viewer: viewerOf(auth),
             c,
-            keys: activeKeys(db, c.site.id),
+            keys: activeApiKeys(db, caller, c.site.id),
             settings: settings(request, auth),
             notice: query.m,
           }),
@@ -69,11 +69,17 @@ export function sitePages(ctx: AppContext) {
         const viewer = viewerOf(auth)
         if (isHtmx(request))
           return htmlResponse(
-            keysPanel({ viewer, siteId: params.id, keys: activeKeys(db, params.id), newKey: key, settings: settings(request, auth) }),
+            keysPanel({
+              viewer,
+              siteId: params.id,
+              keys: activeApiKeys(db, caller, params.id),
+              newKey: key,
+              settings: settings(request, auth),
+            }),
           )
         const c = siteContext(db, caller, params.id)
         return htmlResponse(
-          connectionPage({ viewer, c, keys: activeKeys(db, c.site.id), settings: settings(request, auth), newKey: key }),
+          connectionPage({ viewer, c, keys: activeApiKeys(db, caller, c.site.id), settings: settings(request, auth), newKey: key }),
           { status: 201 },
         )
       },
@@ -84,7 +90,12 @@ export function sitePages(ctx: AppContext) {
       ({ auth, caller, params, request }) => {
         revokeApiKey(db, caller, params.id, params.keyId)
         if (!isHtmx(request)) return seeOther(`/sites/${params.id}/connection?m=key-revoked`)
-        const panel = { viewer: viewerOf(auth), siteId: params.id, keys: activeKeys(db, params.id), settings: settings(request, auth) }
+        const panel = {
+          viewer: viewerOf(auth),
+          siteId: params.id,
+          keys: activeApiKeys(db, caller, params.id),
+          settings: settings(request, auth),
+        }
         return htmlResponse(keysPanel({ ...panel, message: 'Key revoked. A plugin using it can no longer connect.' }))
       },
       { page: 'user', params: keyParams },

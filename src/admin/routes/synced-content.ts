@@ -5,7 +5,7 @@ import type { AppContext } from '../../context'
 import { htmlResponse } from '../../http/html'
 import { itemResults, itemsPage } from '../../../views/sites/content-items'
 import { termsPage } from '../../../views/sites/content-terms'
-import { LIST_PAGE_SIZE, statusCounts, syncedItems, syncedTerms, typeContext } from '../content-service'
+import { LIST_PAGE_SIZE, statusCounts, syncedItems, syncedTerms, typeContext } from '../../content/browse'
 import { adminGuard, viewerOf } from '../guard'
 import { listQuery, pageQuery, slugParams } from '../model'
 import { wantsFragment } from '../request'
@@ -23,11 +23,11 @@ export function syncedContentPages(ctx: AppContext) {
           slug: params.slug,
           q: query,
           pageSize: LIST_PAGE_SIZE,
-          ...syncedItems(db, c.integration.id, params.slug, query),
+          ...syncedItems(db, caller, c.integration.id, params.slug, query),
         }
         // The search box asks for the results alone; the same fragment sits inside the full page.
         if (wantsFragment(request)) return htmlResponse(itemResults(list))
-        const statuses = statusCounts(db, c.integration.id, params.slug)
+        const statuses = statusCounts(db, caller, c.integration.id, params.slug)
         return htmlResponse(itemsPage({ viewer: viewerOf(auth), c, type, statuses, list }))
       },
       { page: 'user', params: slugParams, query: listQuery },
@@ -36,7 +36,7 @@ export function syncedContentPages(ctx: AppContext) {
       '/sites/:id/content-types/taxonomies/:slug',
       ({ auth, caller, params, query }) => {
         const { c, type } = typeContext(db, caller, params.id, 'taxonomies', params.slug)
-        const list = syncedTerms(db, c.integration.id, params.slug, query.page)
+        const list = syncedTerms(db, caller, c.integration.id, params.slug, query.page)
         return htmlResponse(termsPage({ viewer: viewerOf(auth), c, type, slug: params.slug, pageSize: LIST_PAGE_SIZE, ...list }))
       },
       { page: 'user', params: slugParams, query: pageQuery },

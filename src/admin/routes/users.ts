@@ -1,6 +1,5 @@
 // Users (administrators only): list, create, reset a password, grant admin, deactivate.
 import { Elysia } from 'elysia'
-import { createUser } from '../../auth/users'
 import type { AppContext } from '../../context'
 import { htmlResponse } from '../../http/html'
 import { Invalid } from '../../http/errors'
@@ -9,13 +8,13 @@ import { adminGuard, viewerOf } from '../guard'
 import { flagForm, formFailure, idParam, newUserForm, parseForm, resetPasswordForm } from '../model'
 import { isHtmx, seeOther } from '../request'
 import type { AdminAuth } from '../sessions'
-import { getUser, listUsers, resetPassword, setActive, setAdmin } from '../users-service'
-import type { User } from '../../db/schema'
+import type { PublicUser } from '../../users/model'
+import { createUser, getUser, listUsers, resetPassword, setActive, setAdmin } from '../../users/service'
 
 export function userPages(ctx: AppContext) {
   const { db } = ctx
   /** htmx redraws the row; a plain form goes back to the list with a notice. */
-  const answer = (request: Request, auth: AdminAuth, user: User, message: string) =>
+  const answer = (request: Request, auth: AdminAuth, user: PublicUser, message: string) =>
     isHtmx(request) ? htmlResponse(userRow({ user, viewer: viewerOf(auth), message })) : seeOther('/users?m=user-updated')
   const flag = (body: unknown) => {
     const form = parseForm(flagForm, body)
@@ -25,18 +24,25 @@ export function userPages(ctx: AppContext) {
 
   return new Elysia()
     .use(adminGuard(ctx))
-    .get('/users', ({ auth, query }) => htmlResponse(usersPage({ viewer: viewerOf(auth), users: listUsers(db), notice: query.m })), {
-      page: 'admin',
-    })
+    .get(
+      '/users',
+      ({ auth, caller, query }) => htmlResponse(usersPage({ viewer: viewerOf(auth), users: listUsers(db, caller), notice: query.m })),
+      { page: 'admin' },
+    )
     .post(
       '/users',
-      async ({ auth, body }) => {
+      async ({ auth, caller, body }) => {
         const form = parseForm(newUserForm, body)
         const again = (values: Record<string, string>, errors: Record<string, string>, status: number) =>
-          htmlResponse(usersPage({ viewer: viewerOf(auth), users: listUsers(db), values, errors }), { status })
+          htmlResponse(usersPage({ viewer: viewerOf(auth), users: listUsers(db, caller), values, errors }), { status })
         if (!form.ok) return again(form.values, form.errors, 422)
         try {
-          await createUser(db, { email: form.data.email, name: form.data.name, password: form.data.password, isAdmin: form.data.is_admin })
+          await createUser(db, caller, {
+            email: form.data.email,
+            name: form.data.name,
+            password: form.data.password,
+            isAdmin: form.data.is_admin,
+          })
         } catch (e) {
           const f = formFailure(e)
           return again({ email: form.data.email, name: form.data.name, ...(form.data.is_admin && { is_admin: '1' }) }, f.errors, f.status)
@@ -47,31 +53,31 @@ export function userPages(ctx: AppContext) {
     )
     .post(
       '/users/:id/password',
-      async ({ auth, params, body, request }) => {
+      async ({ auth, caller, params, body, request }) => {
         const form = parseForm(resetPasswordForm, body)
         if (!form.ok) {
           const message = form.errors.password ?? 'Enter a new password.'
           if (!isHtmx(request)) throw Invalid.field('password', message)
-          return htmlResponse(userRow({ user: getUser(db, params.id), viewer: viewerOf(auth), error: message }), { status: 422 })
+          return htmlResponse(userRow({ user: getUser(db, caller, params.id), viewer: viewerOf(auth), error: message }), { status: 422 })
         }
-        const user = await resetPassword(db, auth.user, params.id, form.data.password)
+        const user = await resetPassword(db, caller, params.id, form.data.password)
         return answer(request, auth, user, 'Password reset. They were signed out everywhere.')
       },
       { page: 'admin', params: idParam },
     )
     .post(
       '/users/:id/admin',
-      ({ auth, params, body, request }) => {
-        const user = setAdmin(db, auth.user, params.id, flag(body))
-        return answer(request, auth, user, user.isAdmin ? 'Now an administrator.' : 'No longer an administrator.')
+      ({ auth, caller, params, body, request }) => {
+        const user = setAdmin(db, caller, params.id, flag(body))
+        return answer(request, auth, user, user.is_admin ? 'Now an administrator.' : 'No longer an administrator.')
       },
       { page: 'admin', params: idParam },
     )
     .post(
       '/users/:id/active',
-      ({ auth, params, body, request }) => {
-        const user = setActive(db, auth.user, params.id, flag(body))
-        return answer(request, auth, user, user.isActive ? 'Account activated.' : 'Account deactivated and signed out.')
+      ({ auth, caller, params, body, request }) => {
+        const user = setActive(db, caller, params.id, flag(body))
+        return answer(request, auth, user, user.is_active ? 'Account activated.' : 'Account deactivated and signed out.')
       },
       { page: 'admin', params: idParam },
     )

@@ -1,13 +1,12 @@
-// What the admin's site pages show: each visible site with its WordPress integration and a connection
-// status, and the connection details of one site. Reads only; changes go through the sites and
-// integrations services, so the admin and the JSON API share one set of rules.
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
-import type { UserCaller } from '../auth/caller'
+// The sites as the admin pages show them: each visible site with its WordPress integration and a connection
+// status, and one site with its integration and config. Reads only, every one through the tenancy rule.
+import { and, asc, eq, sql } from 'drizzle-orm'
+import type { Caller } from '../auth/caller'
 import type { Db } from '../db/client'
-import { apiKeys, integrations, sites, type ApiKey, type Integration, type Site } from '../db/schema'
+import { integrations, sites } from '../db/schema'
 import { NotFound } from '../http/errors'
 import { isStale, parseConfig, type IntegrationConfig } from '../integrations/config'
-import { getVisibleSite, visibleSites } from '../sites/service'
+import { visibleSites } from './service'
 
 export type SiteStatus = 'connected' | 'never' | 'stale' | 'inactive'
 export type SiteSummary = { id: number; name: string; url: string; status: SiteStatus; lastFetch: string | null }
@@ -24,8 +23,8 @@ export const SITES_PAGE_SIZE = 50
 
 export type SiteOverview = { sites: SiteSummary[]; counts: StatusCounts; page: number; pageSize: number }
 
-/** One page of the sites the user may see, with their status, and the counts per status over all of them. */
-export function siteOverview(db: Db, caller: UserCaller, page = 1, now = Date.now()): SiteOverview {
+/** One page of the sites the caller may see, with their status, and the counts per status over all of them. */
+export function siteOverview(db: Db, caller: Caller, page = 1, now = Date.now()): SiteOverview {
   // Only the one field the status needs is pulled out of config_json, not the whole structure. Every row
   // is read (narrowly) because the counts cover all sites and staleness depends on the clock.
   const rows = db
@@ -36,6 +35,7 @@ export function siteOverview(db: Db, caller: UserCaller, page = 1, now = Date.no
       isActive: sites.isActive,
       integrationActive: integrations.isActive,
       lastFetch: sql<string | null>`json_extract(${integrations.configJson}, '$.content_types.last_structure_fetch')`,
+      receivedAt: sql<string | null>`json_extract(${integrations.configJson}, '$.content_types.received_at')`,
     })
     .from(sites)
     .leftJoin(integrations, and(eq(integrations.siteId, sites.id), eq(integrations.platform, 'wordpress')))
@@ -44,7 +44,9 @@ export function siteOverview(db: Db, caller: UserCaller, page = 1, now = Date.no
     .all()
   const counts: StatusCounts = { total: rows.length, connected: 0, never: 0, stale: 0, inactive: 0 }
   const list = rows.map((r) => {
-    const config: IntegrationConfig = r.lastFetch ? { content_types: { last_structure_fetch: r.lastFetch } } : {}
+    const config: IntegrationConfig = r.lastFetch
+      ? { content_types: { last_structure_fetch: r.lastFetch, received_at: r.receivedAt ?? undefined } }
+      : {}
     const status = statusOf(r.isActive, r.integrationActive ?? false, config, now)
     counts[status]++
     return { id: r.id, name: r.name, url: r.url, status, lastFetch: r.lastFetch }
@@ -55,27 +57,38 @@ export function siteOverview(db: Db, caller: UserCaller, page = 1, now = Date.no
   return { sites: list.slice(start, start + SITES_PAGE_SIZE), counts, page: current, pageSize: SITES_PAGE_SIZE }
 }
 
-export type SiteContext = { site: Site; integration: Integration; config: IntegrationConfig; status: SiteStatus }
-
-/** One visible site with its WordPress integration (404 for another tenant's site, as in the API). */
-export function siteContext(db: Db, caller: UserCaller, siteId: number, now = Date.now()): SiteContext {
-  const site = getVisibleSite(db, caller, siteId)
-  const integration = db
-    .select()
-    .from(integrations)
-    .where(and(eq(integrations.siteId, site.id), eq(integrations.platform, 'wordpress')))
-    .get()
-  // createSite always makes one; a site without it (deleted through the API) has nothing to show.
-  if (!integration) throw new NotFound('WordPress integration')
-  const config = parseConfig(integration.configJson)
-  return { site, integration, config, status: statusOf(site.isActive, integration.isActive, config, now) }
+/** A site page's subject: only the columns pages show or route by (no owner, nothing secret). */
+export type SiteContext = {
+  site: { id: number; name: string; url: string; isActive: boolean }
+  integration: { id: number; isActive: boolean }
+  config: IntegrationConfig
+  status: SiteStatus
 }
 
-/** The site's live API keys, newest first (all of them: a site has a handful). */
-export const activeKeys = (db: Db, siteId: number): ApiKey[] =>
-  db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt)))
-    .orderBy(desc(apiKeys.id))
-    .all()
+/** One site the caller may see with its WordPress integration; 404 for another tenant's site, as in the API. */
+export function siteContext(db: Db, caller: Caller, siteId: number, now = Date.now()): SiteContext {
+  const row = db
+    .select({
+      id: sites.id,
+      name: sites.name,
+      url: sites.url,
+      isActive: sites.isActive,
+      integrationId: integrations.id,
+      integrationActive: integrations.isActive,
+      configJson: integrations.configJson,
+    })
+    .from(sites)
+    .leftJoin(integrations, and(eq(integrations.siteId, sites.id), eq(integrations.platform, 'wordpress')))
+    .where(and(eq(sites.id, siteId), visibleSites(caller)))
+    .get()
+  if (!row) throw new NotFound('Site')
+  // createSite always makes one; a site without it (deleted through the API) has nothing to show.
+  if (row.integrationId === null || row.integrationActive === null || row.configJson === null) throw new NotFound('WordPress integration')
+  const config = parseConfig(row.configJson)
+  return {
+    site: { id: row.id, name: row.name, url: row.url, isActive: row.isActive },
+    integration: { id: row.integrationId, isActive: row.integrationActive },
+    config,
+    status: statusOf(row.isActive, row.integrationActive, config, now),
+  }
+}

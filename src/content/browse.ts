@@ -1,18 +1,16 @@
 // What the admin's synced-content pages read: one content type of a visible site, a page of its items
 // (search, status filter, counts per status) or of its terms in tree order with their parents' names.
-import { and, asc, count, desc, eq, inArray } from 'drizzle-orm'
-import type { UserCaller } from '../auth/caller'
-import { listContent, listTerms } from '../content/listing'
+// Every function checks the caller may see the integration (another tenant's is a 404).
+import type { Caller, UserCaller } from '../auth/caller'
 import type { Db } from '../db/client'
-import { content, contentTaxonomy } from '../db/schema'
 import { NotFound } from '../http/errors'
+import type { TypeKind } from '../integrations/config'
+import { getVisibleIntegration } from '../integrations/service'
 import { getContentTypes } from '../integrations/structure'
-import type { ListQuery } from './model'
-import { siteContext } from './sites-service'
+import { siteContext } from '../sites/overview'
+import { listContent, listTerms, statusCountsOf, termNames } from './listing'
 
 export const LIST_PAGE_SIZE = 50
-
-export type TypeKind = 'post_types' | 'taxonomies'
 
 /** The site and one type its last structure names: 404 for another tenant's site or an unknown slug. */
 export function typeContext(db: Db, caller: UserCaller, siteId: number, kind: TypeKind, slug: string) {
@@ -36,40 +34,24 @@ function clamped<T>(page: number, read: (page: number) => { count: number; resul
   return page > last ? { ...read(last), page: last } : { ...first, page }
 }
 
+export type ItemsQuery = { page: number; search?: string; status?: string }
+
 /** One page of a post type's items, newest modified first. */
-export function syncedItems(db: Db, integrationId: number, postType: string, q: ListQuery) {
+export function syncedItems(db: Db, caller: Caller, integrationId: number, postType: string, q: ItemsQuery) {
   const filter = { post_type: postType, search: q.search || undefined, status: q.status || undefined }
-  return clamped(q.page, (page) => listContent(db, integrationId, filter, { page, page_size: LIST_PAGE_SIZE }))
+  return clamped(q.page, (page) => listContent(db, caller, integrationId, filter, { page, page_size: LIST_PAGE_SIZE }))
 }
 
 /** How many of a post type's items have each status, most common first: the status filter's options. */
-export const statusCounts = (db: Db, integrationId: number, postType: string) =>
-  db
-    .select({ status: content.status, n: count() })
-    .from(content)
-    .where(and(eq(content.integrationId, integrationId), eq(content.postType, postType)))
-    .groupBy(content.status)
-    .orderBy(desc(count()), asc(content.status))
-    .all()
+export function statusCounts(db: Db, caller: Caller, integrationId: number, postType: string) {
+  getVisibleIntegration(db, caller, integrationId)
+  return statusCountsOf(db, integrationId, postType)
+}
 
 /** One page of a taxonomy's terms, parents before children, each with its parent's name (a child may open a page). */
-export function syncedTerms(db: Db, integrationId: number, taxonomy: string, page: number) {
-  const list = clamped(page, (p) => listTerms(db, integrationId, taxonomy, { page: p, page_size: LIST_PAGE_SIZE }))
-  const parentIds = [...new Set(list.results.map((t) => t.parent).filter((id) => id > 0))]
-  const parents = parentIds.length
-    ? db
-        .select({ id: contentTaxonomy.externalId, name: contentTaxonomy.name })
-        .from(contentTaxonomy)
-        .where(
-          and(
-            eq(contentTaxonomy.integrationId, integrationId),
-            eq(contentTaxonomy.taxonomy, taxonomy),
-            inArray(contentTaxonomy.externalId, parentIds),
-          ),
-        )
-        .all()
-    : []
-  const names = new Map(parents.map((p) => [p.id, p.name]))
+export function syncedTerms(db: Db, caller: Caller, integrationId: number, taxonomy: string, page: number) {
+  const list = clamped(page, (p) => listTerms(db, caller, integrationId, taxonomy, { page: p, page_size: LIST_PAGE_SIZE }))
+  const names = termNames(db, integrationId, taxonomy, [...new Set(list.results.map((t) => t.parent).filter((id) => id > 0))])
   // A parent not stored yet has no name: the term is listed as a root and shows the parent's id only.
   return { ...list, results: list.results.map((t) => ({ ...t, parent_name: names.get(t.parent) ?? null })) }
 }
