@@ -9,7 +9,7 @@
 #   scripts/install-test-deps.sh --check [GROUP...]  only check; exit 1 with the command to run
 #
 # Groups: chromium (browser tests), wordpress (the WordPress harness, test/wordpress/),
-# postgresql. Progress goes to stdout, one line per step, prefixed "[setup]".
+# postgresql, tools (unzip). Progress goes to stdout, one line per step, prefixed "[setup]".
 set -euo pipefail
 
 declare -A GROUP=(
@@ -19,8 +19,10 @@ declare -A GROUP=(
   # wordpress-theme-twentytwentythree is a Recommends of wordpress: the front end needs a theme.
   [wordpress]="wordpress php-cli php-mysql mariadb-server wordpress-theme-twentytwentythree"
   [postgresql]="postgresql"
+  # unzip reads back the plugin zip the server builds (test/plugin/zip.test.ts), independently of our writer.
+  [tools]="unzip"
 )
-ORDER=(chromium wordpress postgresql)
+ORDER=(chromium wordpress postgresql tools)
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 
 check_only=0

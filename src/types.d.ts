@@ -11,3 +11,11 @@ declare module 'swagger-ui-dist/swagger-ui-bundle.js' {
   const text: string
   export default text
 }
+declare module '*.php' {
+  const text: string
+  export default text
+}
+declare module '*.txt' {
+  const text: string
+  export default text
+}

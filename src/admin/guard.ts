@@ -6,7 +6,7 @@ import { countUsers } from '../users/service'
 import type { AppContext } from '../context'
 import { Forbidden } from '../http/errors'
 import { assertSameOrigin, isHtmx, readSessionCookie } from './request'
-import { csrfMatches, readSession, type AdminAuth } from './sessions'
+import { csrfMatches, readSession, type AdminAuth } from '../auth/sessions'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD'])
 

@@ -1,10 +1,11 @@
 // The admin pages (server-rendered, htmx-enhanced), mounted at the site root: first-run setup, login,
-// account, users, sites with their connection, content types, synced items and terms, sync log, and the
-// static files.
+// account, users, sites with their connection, content types, synced items and terms, sync log, the
+// WordPress plugin download and the static files.
 import { Elysia } from 'elysia'
 import type { AppContext } from '../context'
 import { assetRoutes } from './assets'
 import { authPages } from './routes/auth'
+import { pluginPages } from './routes/plugin'
 import { siteContentPages } from './routes/site-content'
 import { sitePullPages } from './routes/site-pull'
 import { sitePages } from './routes/sites'
@@ -23,4 +24,5 @@ export function adminRoutes(ctx: AppContext) {
     .use(syncedContentPages(ctx))
     .use(sitePullPages(ctx))
     .use(userPages(ctx))
+    .use(pluginPages(ctx))
 }

@@ -2,7 +2,7 @@
 // whether a browser sent it from another origin, and how the session cookie is written.
 import type { Config } from '../config'
 import { Forbidden } from '../http/errors'
-import { SESSION_COOKIE, SESSION_TTL_SECONDS } from './sessions'
+import { SESSION_COOKIE, SESSION_TTL_SECONDS } from '../auth/sessions'
 
 /** HTTPS as the browser sees it; X-Forwarded-Proto is believed only behind a trusted proxy. */
 export function isHttps(config: Pick<Config, 'trustProxy'>, request: Request): boolean {

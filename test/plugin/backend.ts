@@ -95,8 +95,21 @@ export async function startBackend(args: string[] = []) {
     return { siteId: s.body.data.id as number, key: k.body.data.key as string, integrationId: i.body.results[0].id as number }
   }
 
+  /** The plugin zip as an admin downloads it from the executable: signs in through the login form first. */
+  async function downloadPlugin(u: { email: string; password: string }): Promise<Buffer> {
+    const form = new URLSearchParams({ email: u.email, password: u.password })
+    const login = await fetch(`${base}/login`, { method: 'POST', body: form, redirect: 'manual' })
+    if (login.status !== 303) throw new Error(`admin login failed: ${login.status}`)
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const zip = await fetch(`${base}/plugin/igny8-sync.zip`, { headers: { cookie } })
+    if (zip.status !== 200 || zip.headers.get('content-type') !== 'application/zip')
+      throw new Error(`plugin download answered ${zip.status}`)
+    return Buffer.from(await zip.arrayBuffer())
+  }
+
   await start()
   return {
+    downloadPlugin,
     base,
     api: `${base}/api/v1`,
     dir,

@@ -2,10 +2,9 @@
 // through the settings form in Chromium, structure and content sync, real-time changes, an inactive
 // site, a stopped backend, deactivate and uninstall. The tests run in order and share one site.
 import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { buildPluginZip } from '../../scripts/build-plugin-zip'
 import { launchBrowser, type Browser } from '../helpers/browser'
 import { basicAuth, startWordPress, type WordPress } from '../wordpress/harness'
 import { startBackend, type Backend } from './backend'
@@ -16,7 +15,6 @@ import {
   installPlugin,
   notices,
   PLUGIN_FILE,
-  PLUGIN_SRC,
   settingsUrl,
   submit,
   until,
@@ -37,10 +35,10 @@ let ids: { siteId: number; key: string; integrationId: number }
 
 beforeAll(async () => {
   ;[wp, srv] = await Promise.all([startWordPress(), startBackend()])
-  // installed from the zip that scripts/build-plugin-zip.ts writes, unpacked by WordPress itself
-  buildPluginZip(PLUGIN_SRC, join(srv.dir, 'igny8-sync.zip'))
-  site = await installPlugin(wp, { zip: join(srv.dir, 'igny8-sync.zip') })
   owner = await srv.user()
+  // Installed as an admin would: the zip downloaded from the executable's admin pages, unpacked by WordPress itself.
+  writeFileSync(join(srv.dir, 'igny8-sync.zip'), await srv.downloadPlugin(owner))
+  site = await installPlugin(wp, { zip: join(srv.dir, 'igny8-sync.zip') })
   ids = await srv.site(owner.token, wp.url)
   browser = await launchBrowser()
   page = browser.page

@@ -7,9 +7,14 @@ import type { SiteHeading } from './site-header'
 
 export type PluginSettings = { apiBase: string; email: string }
 
-/** The three values the plugin asks for; the key only when it was just created. */
+/** Where to get the plugin, and the values it asks for; the key only when it was just created. */
 export function pluginSettings(s: PluginSettings, key?: string): Html {
   return html`<dl class="settings">
+    <dt>Plugin</dt>
+    <dd>
+      <a href="/plugin/igny8-sync.zip" download id="plugin-download">Download the IGNY8 Sync plugin (.zip)</a>
+      <span class="muted">— in WordPress: Plugins → Add New → Upload Plugin, then activate it.</span>
+    </dd>
     <dt>API base URL</dt>
     <dd>${copyable('set-api-base', s.apiBase, 'API base URL')}</dd>
     <dt>Email</dt>

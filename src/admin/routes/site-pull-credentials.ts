@@ -10,7 +10,7 @@ import { refused, testResult } from '../../../views/sites/pull-results'
 import type { FieldErrors } from '../../../views/components'
 import { formFailure, parseForm } from '../model'
 import { isHtmx, seeOther } from '../request'
-import type { AdminAuth } from '../sessions'
+import type { AdminAuth } from '../../auth/sessions'
 import { credentialsForm, testForm, withoutBlanks } from './site-pull-forms'
 import type { PullViews } from './site-pull-views'
 

@@ -12,7 +12,7 @@ import { dailyJobCard, pullPoller, pullResult, refused } from '../../../views/si
 import { siteStatusBadge } from '../../../views/sites/site-header'
 import { parseForm } from '../model'
 import { isHtmx, seeOther } from '../request'
-import type { AdminAuth } from '../sessions'
+import type { AdminAuth } from '../../auth/sessions'
 import { syncForm } from './site-pull-forms'
 import type { PullViews } from './site-pull-views'
 

@@ -13,7 +13,7 @@ import { credentialsCard } from '../../../views/sites/pull'
 import { syncCard } from '../../../views/sites/pull-results'
 import type { FieldErrors } from '../../../views/components'
 import { viewerOf } from '../guard'
-import type { AdminAuth } from '../sessions'
+import type { AdminAuth } from '../../auth/sessions'
 
 export type PageExtra = { notice?: string; values?: Record<string, string>; errors?: FieldErrors; testResult?: Html }
 

@@ -11,7 +11,7 @@ import { siteStatusBadge } from '../../../views/sites/site-header'
 import { adminGuard, viewerOf } from '../guard'
 import { flagForm, formFailure, idParam, keyParams, pageQuery, parseForm, siteForm } from '../model'
 import { isHtmx, publicBaseUrl, seeOther } from '../request'
-import type { AdminAuth } from '../sessions'
+import type { AdminAuth } from '../../auth/sessions'
 
 export function sitePages(ctx: AppContext) {
   const { db, config } = ctx

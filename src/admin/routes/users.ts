@@ -7,7 +7,7 @@ import { userRow, usersPage } from '../../../views/users/users'
 import { adminGuard, viewerOf } from '../guard'
 import { flagForm, formFailure, idParam, newUserForm, parseForm, resetPasswordForm } from '../model'
 import { isHtmx, seeOther } from '../request'
-import type { AdminAuth } from '../sessions'
+import type { AdminAuth } from '../../auth/sessions'
 import type { PublicUser } from '../../users/model'
 import { createUser, getUser, listUsers, resetPassword, setActive, setAdmin } from '../../users/service'
 

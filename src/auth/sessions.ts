@@ -1,8 +1,9 @@
 // Admin-page cookie sessions: an opaque random id in the cookie, only its SHA-256 in admin_sessions,
-// and a per-session CSRF token.
+// and a per-session CSRF token. Kept with authentication (the admin reads cookies, this module the rows), so
+// the users feature can end sessions without depending on the admin.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, eq, lt, ne } from 'drizzle-orm'
-import { hashSecret } from '../auth/tokens'
+import { hashSecret } from './tokens'
 import type { Db } from '../db/client'
 import { adminSessions, users, type AdminSession, type User } from '../db/schema'
 

@@ -1,0 +1,24 @@
+// Signing a user out everywhere (password change, deactivation) finds their refresh tokens through an index,
+// not a scan of every token of every user.
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { and, eq, isNull } from 'drizzle-orm'
+import { refreshTokens } from '../../src/db/schema'
+import { startServer, type TestServer } from '../helpers/server'
+
+let s: TestServer
+beforeAll(async () => {
+  s = await startServer()
+}, 30_000)
+afterAll(() => s.stop(), 30_000)
+
+describe('EXPLAIN QUERY PLAN of revoking a user’s refresh tokens', () => {
+  it('searches refresh_tokens by user_id through an index', () => {
+    const { sql, params } = s.db
+      .update(refreshTokens)
+      .set({ revokedAt: 1 })
+      .where(and(eq(refreshTokens.userId, 7), isNull(refreshTokens.revokedAt)))
+      .toSQL()
+    const plan = (s.db.$client.query(`explain query plan ${sql}`).all(...(params as never[])) as { detail: string }[]).map((r) => r.detail)
+    expect(plan.join('\n')).toMatch(/SEARCH refresh_tokens USING INDEX refresh_tokens_user_idx \(user_id=\?\)/)
+  })
+})
