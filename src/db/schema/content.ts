@@ -29,6 +29,12 @@ export const content = sqliteTable(
     modifiedAtUtc: text('modified_at_utc').generatedAlwaysAs(sql`strftime('%Y-%m-%dT%H:%M:%fZ', modified_at)`, { mode: 'virtual' }),
     seoTitle: text('seo_title'),
     seoDescription: text('seo_description'),
+    // Contract "Content bodies": the raw post_excerpt, post_date_gmt and author (null = never sent or cleared).
+    // The raw post_content lives in content_bodies, so listings never carry megabytes of block markup.
+    excerpt: text('excerpt'),
+    publishedAt: text('published_at'),
+    authorId: integer('author_id'),
+    authorName: text('author_name'),
     // The item's term ids by taxonomy ({"category":[12]}), linking it to content_taxonomy rows by
     // WordPress id. Kept in the row: a separate link table tripled the writes of every batch.
     termsJson: text('terms_json').notNull().default('{}'),
@@ -93,3 +99,11 @@ export const typeCounters = sqliteTable(
 
 export type ContentItem = typeof content.$inferSelect
 export type Term = typeof contentTaxonomy.$inferSelect
+
+/** The raw post_content of an item (block markup as WordPress stores it), apart from the row listings read. */
+export const contentBodies = sqliteTable('content_bodies', {
+  contentId: integer('content_id')
+    .primaryKey()
+    .references(() => content.id, { onDelete: 'cascade' }),
+  body: text('body').notNull(),
+})

@@ -8,7 +8,7 @@ export const syncEvents = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     // Null for cron runs, which belong to no single integration.
     integrationId: integer('integration_id').references(() => integrations.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['structure', 'content', 'terms', 'pull', 'cron'] }).notNull(),
+    kind: text('kind', { enum: ['structure', 'content', 'terms', 'pull', 'cron', 'pushback'] }).notNull(),
     source: text('source', { enum: ['plugin', 'pull', 'admin', 'cron'] }).notNull(),
     status: text('status', { enum: ['ok', 'error'] }).notNull(),
     summary: text('summary').notNull().default(''),
