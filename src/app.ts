@@ -2,6 +2,8 @@
 import { Elysia } from 'elysia'
 import { adminRoutes } from './admin'
 import { renderErrorPage } from './admin/error-page'
+import { adminFormLimit } from './admin/form-limit'
+import { changesRoutes } from './changes'
 import { contentRoutes } from './content'
 import { syncLogRoutes } from './sync-log'
 import { createRateLimiter } from './auth/rate-limit'
@@ -34,7 +36,7 @@ export function createContext(db: Db, config: Config, log: Logger): AppContext {
 
 export function createApp(ctx: AppContext) {
   return new Elysia()
-    .use(httpCore(ctx.log, (request) => authenticateRequest(ctx, request), renderErrorPage))
+    .use(httpCore(ctx.log, (request) => authenticateRequest(ctx, request), renderErrorPage, adminFormLimit(ctx)))
     .use(openapiRoutes())
     .use(adminRoutes(ctx))
     .group('/api/v1', (api) =>
@@ -44,6 +46,7 @@ export function createApp(ctx: AppContext) {
         .use(sitesRoutes(ctx))
         .use(integrationsRoutes(ctx))
         .use(contentRoutes(ctx))
+        .use(changesRoutes(ctx))
         .use(syncLogRoutes(ctx))
         .use(pullRoutes(ctx)),
     )

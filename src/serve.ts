@@ -6,6 +6,7 @@ import { migrateDb, openDb } from './db/client'
 import { transportBodyLimit } from './http/body'
 import { createLogger } from './log'
 import { startDailySchedule } from './cron'
+import { startChangeWorker } from './changes/worker'
 import { stopPulls } from './pull/runs'
 
 export async function serve(config: Config): Promise<number> {
@@ -37,6 +38,7 @@ export async function serve(config: Config): Promise<number> {
       setup_url: `${config.baseUrl?.replace(/\/+$/, '') ?? url}/setup`,
     })
   const daily = startDailySchedule(app, ctx)
+  const changes = startChangeWorker(ctx) // push-back deliveries and nudges, outside any request
 
   return new Promise<number>((resolve) => {
     let stopping = false
@@ -47,9 +49,11 @@ export async function serve(config: Config): Promise<number> {
       // Abort running pulls first ("Sync now" ones run in the background, API ones hold a request open), so
       // in-flight requests can finish; then wait for the pulls to record their events before the database closes.
       const pulls = stopPulls(db)
+      const deliveries = changes.stop() // aborts a running REST delivery; its lease runs out if it cannot record
       await app.stop(false)
       await pulls
       await daily.stop() // aborts a running job's pulls and waits for it, so the database closes after it
+      await deliveries
       db.$client.exec('PRAGMA optimize')
       db.$client.close()
       log.info('stopped')

@@ -9,13 +9,14 @@ import lists from '../../static/css/lists.css' with { type: 'text' }
 import contentTypes from '../../static/css/content-types.css' with { type: 'text' }
 import pull from '../../static/css/pull.css' with { type: 'text' }
 import contentList from '../../static/css/content-list.css' with { type: 'text' }
+import changes from '../../static/css/changes.css' with { type: 'text' }
 import phone from '../../static/css/phone.css' with { type: 'text' }
 import js from '../../static/admin.js' with { type: 'text' }
 // htmx 4.0.1, copied verbatim from node_modules/htmx.org/dist/htmx.min.js (pinned: 4.x changed inheritance and error swaps).
 import htmx from '../../static/vendor/htmx-4.0.1.min.js' with { type: 'text' }
 
 // Kept in small files to edit, sent as one stylesheet (one request, one cache entry); phone rules last so they win.
-const css = [base, components, forms, lists, contentTypes, contentList, pull, phone].join('\n')
+const css = [base, components, forms, lists, contentTypes, contentList, pull, changes, phone].join('\n')
 
 type Asset = { name: string; ext: 'css' | 'js'; body: string; type: string }
 const files: Asset[] = [

@@ -6,7 +6,9 @@ import type { AppContext } from '../context'
 import { assetRoutes } from './assets'
 import { authPages } from './routes/auth'
 import { pluginPages } from './routes/plugin'
+import { siteChangesPages } from './routes/site-changes'
 import { siteContentPages } from './routes/site-content'
+import { sitePostPages } from './routes/site-post'
 import { sitePullPages } from './routes/site-pull'
 import { sitePages } from './routes/sites'
 import { syncedContentPages } from './routes/synced-content'
@@ -23,6 +25,8 @@ export function adminRoutes(ctx: AppContext) {
     .use(siteContentPages(ctx))
     .use(syncedContentPages(ctx))
     .use(sitePullPages(ctx))
+    .use(sitePostPages(ctx))
+    .use(siteChangesPages(ctx))
     .use(userPages(ctx))
     .use(pluginPages(ctx))
 }

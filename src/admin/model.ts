@@ -4,6 +4,7 @@ import { email, newPassword } from '../auth/model'
 import { HttpError } from '../http/errors'
 import { createSiteBody } from '../sites/model'
 import { typeSlug } from '../integrations/model'
+import { changesQuery } from '../changes/model'
 
 const required = z.string().trim().min(1, 'This field is required.')
 const checkbox = z
@@ -82,3 +83,11 @@ export function formFailure(e: unknown): { status: number; errors: FormErrors; h
   // A form that failed validation is re-rendered as 422, which the layout lets htmx swap in place.
   return { status: e.status === 400 ? 422 : e.status, errors, headers: e.headers }
 }
+
+// Push-back pages: the Changes tab's state filter, one change, one post.
+export const changesListQuery = z.object({
+  page: pageNumber,
+  state: changesQuery.shape.state.unwrap().or(z.literal('')).catch('').default(''),
+})
+export const changeParams = z.object({ id: z.coerce.number().int().positive(), cid: z.coerce.number().int().positive() })
+export const postParams = z.object({ id: z.coerce.number().int().positive(), external_id: z.coerce.number().int().positive() })

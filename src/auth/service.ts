@@ -43,7 +43,10 @@ const storeRefresh = (db: Pick<Db, 'insert'>, userId: number, familyId: string, 
 /** The login/refresh answer: a signed access token carrying the user's token version, and the refresh token. */
 async function tokenAnswer(signer: AccessSigner, settings: TokenSettings, user: User, refresh: NewRefresh, now: number) {
   const accessExp = Math.floor(now / 1000) + settings.accessTtlSeconds
-  const access = await signer.sign({ sub: String(user.id), typ: 'access', ver: user.tokenVersion, exp: accessExp })
+  // jti: two tokens issued in the same second (a login, then a refresh) must still differ; a client that
+  // compares them to see whether it got a new one would otherwise be told no.
+  const jti = crypto.randomUUID()
+  const access = await signer.sign({ sub: String(user.id), typ: 'access', ver: user.tokenVersion, jti, exp: accessExp })
   return {
     access,
     refresh: refresh.token,

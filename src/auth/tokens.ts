@@ -6,9 +6,9 @@ import { jwt } from '@elysiajs/jwt'
  * `ver` is the user's token version at issue; a password change or deactivation bumps it, voiding older tokens.
  * A token without it (issued before versions existed) counts as version 0.
  */
-export type AccessClaims = { sub: string; typ: 'access'; ver?: number; exp?: number; iat?: number }
+export type AccessClaims = { sub: string; typ: 'access'; ver?: number; jti?: string; exp?: number; iat?: number }
 export type AccessSigner = {
-  sign(claims: { sub: string; typ: 'access'; ver?: number; exp: number }): Promise<string>
+  sign(claims: { sub: string; typ: 'access'; ver?: number; jti?: string; exp: number }): Promise<string>
   verify(token: string): Promise<false | Record<string, unknown>>
 }
 

@@ -53,18 +53,19 @@ export function runBatch(
  * Fingerprints rows (so a repeated batch is recognised as unchanged) and keeps each row's JSON, so
  * the rows written are serialised once, not twice.
  */
-export function jsonFingerprints<T extends object>() {
+export function jsonFingerprints<T extends object>(project: (row: T) => object = (row) => row) {
   const json = new WeakMap<T, string>()
   return {
+    /** Hash of the row's JSON (of `project(row)`: what the row statement writes, when some fields travel apart). */
     fingerprint(row: T): string {
-      const text = JSON.stringify(row)
+      const text = JSON.stringify(project(row))
       json.set(row, text)
       return Bun.hash(text).toString(36)
     },
-    /** A JSON array of the rows as sent, each with a "fingerprint" key added, for json_each. */
+    /** A JSON array of the rows as sent (projected), each with a "fingerprint" key added, for json_each. */
     rows(writes: { row: T; fingerprint: string }[]): string {
       // Splices the key into the row's JSON text ("{…" → "{"fingerprint":…,…"); rows always have keys.
-      return `[${writes.map((w) => `{"fingerprint":"${w.fingerprint}",${(json.get(w.row) ?? JSON.stringify(w.row)).slice(1)}`).join(',')}]`
+      return `[${writes.map((w) => `{"fingerprint":"${w.fingerprint}",${(json.get(w.row) ?? JSON.stringify(project(w.row))).slice(1)}`).join(',')}]`
     },
   }
 }

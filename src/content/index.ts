@@ -7,15 +7,27 @@ import { listEnvelope, ok } from '../http/envelope'
 import { errorResponses, listSchema, okSchema } from '../http/response-schema'
 import { getVisibleIntegration } from '../integrations/service'
 import { idParams } from '../sites/model'
+import { getContentItem } from './item'
 import { syncContent } from './items'
 import { listContent, listTerms } from './listing'
-import { batchResultSchema, contentItemSchema, contentQuery, syncContentBody, syncTermsBody, termSchema, termsQuery } from './model'
+import {
+  batchResultSchema,
+  contentItemDetailSchema,
+  contentItemSchema,
+  contentQuery,
+  itemParams,
+  syncContentBody,
+  syncTermsBody,
+  termSchema,
+  termsQuery,
+} from './model'
 import { syncTerms } from './terms'
 
 // Documented answers: the success shape, and the error envelope under each status the route can refuse with.
 const response = {
   batch: { 200: okSchema(batchResultSchema), ...errorResponses(400, 401, 403, 404, 413, 415) },
   content: { 200: listSchema(contentItemSchema), ...errorResponses(400, 401, 404) },
+  item: { 200: okSchema(contentItemDetailSchema), ...errorResponses(400, 401, 404) },
   terms: { 200: listSchema(termSchema), ...errorResponses(400, 401, 404) },
 }
 
@@ -43,6 +55,11 @@ export function contentRoutes(ctx: AppContext) {
       },
       { auth: true, params: idParams, query: contentQuery, response: response.content },
     )
+    .get('/content/:external_id', ({ caller, params }) => ok(getContentItem(db, caller, params.id, params.external_id)), {
+      auth: true,
+      params: itemParams,
+      response: response.item,
+    })
     .get(
       '/terms',
       ({ caller, params, query, request }) => {

@@ -7,6 +7,7 @@ import type { Db } from '../db/client'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import type { EventSource } from '../sync-log/service'
 import { emptyResult, jsonFingerprints, runBatch, type BatchResult } from './batch'
+import { keptPrint, rowPart, writeKept } from './bodies'
 import { applyCounterChanges, readCounters, type Tx } from './counters'
 import type { ItemInput, SyncContent } from './model'
 import { classifyBatch, CounterDelta, type Stored } from './rules'
@@ -44,7 +45,7 @@ function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationCon
     for (const r of rows) existing.set(r.external_id, { type: r.post_type, fingerprint: r.fingerprint })
   }
 
-  const prints = jsonFingerprints<ItemInput>()
+  const prints = jsonFingerprints<ItemInput>(rowPart)
   const writes = classifyBatch(batch.items, {
     noun: 'Post type',
     typeOf: (item) => item.post_type,
@@ -52,9 +53,16 @@ function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationCon
     types,
     counts,
     result,
-    fingerprint: prints.fingerprint,
+    fingerprint: (item) => prints.fingerprint(item) + keptPrint(item, existing.get(item.external_id)?.fingerprint),
   })
-  if (writes.length) upsertItems(tx, integrationId, prints.rows(writes))
+  if (writes.length) {
+    upsertItems(tx, integrationId, prints.rows(writes))
+    writeKept(
+      tx,
+      integrationId,
+      writes.map((w) => w.row),
+    )
+  }
   applyCounterChanges(tx, integrationId, 'post_type', counts.changes())
   return result
 }

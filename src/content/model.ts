@@ -5,6 +5,8 @@ import { rfc3339, slugRecord, typeSlug } from '../integrations/model'
 
 export const MAX_BATCH = 1000
 const wpId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+/** A text field where "" means the same as null: cleared. */
+const clearable = <T extends z.ZodType<string>>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable()).optional()
 
 const item = z.object({
   external_id: wpId,
@@ -24,8 +26,19 @@ const item = z.object({
     .object({ title: z.string().max(1000).nullable().optional(), description: z.string().max(5000).nullable().optional() })
     .nullable()
     .optional(),
+  // Contract "Content bodies": absent keeps what is stored, null or "" clears it (read as null from here on).
+  // Kept last, so an item without them serialises (and fingerprints) exactly as before they existed.
+  content: clearable(z.string().max(2_000_000)),
+  excerpt: clearable(z.string().max(10_000)),
+  published_at: clearable(rfc3339),
+  author: z
+    .object({ id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), name: z.string().max(400) })
+    .nullable()
+    .optional(),
 })
 export type ItemInput = z.infer<typeof item>
+/** The item fields that an absent key leaves as stored (every other field is replaced by each batch). */
+export const KEPT_WHEN_ABSENT = ['content', 'excerpt', 'published_at', 'author'] as const
 
 /** Names the first repeat of a key within a batch, so one batch cannot say two things about one row. */
 const noDuplicates =
@@ -118,6 +131,14 @@ export const contentItemSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 })
+export const contentItemDetailSchema = contentItemSchema.extend({
+  content: z.string().nullable().meta({ description: 'The raw post_content (block markup); null when never sent or cleared.' }),
+  excerpt: z.string().nullable(),
+  published_at: z.string().nullable().meta({ description: 'post_date_gmt, exactly as sent.' }),
+  author: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+  pending_change: z.number().int().nullable().meta({ description: 'The open (pending, delivering or conflict) change of this post.' }),
+})
+export const itemParams = z.object({ id: z.coerce.number().int().positive(), external_id: z.coerce.number().int().positive() })
 export const termSchema = z.object({
   external_id: z.number().int(),
   taxonomy: z.string(),

@@ -1,11 +1,14 @@
 // Request bodies: JSON for the API (415 for other media types, 413 over the route's limit, 400 for malformed
 // JSON) and urlencoded forms for the admin (a small limit, 413 over it).
 import { parseQuery } from 'elysia/parse-query'
-import { MalformedJson, PayloadTooLarge, UnsupportedMediaType } from './errors'
+import { Invalid, MalformedJson, PayloadTooLarge, UnsupportedMediaType } from './errors'
 
 const MiB = 1024 * 1024
-/** Per-route body limits; content batches carry up to 1,000 items. */
-export const bodyLimitFor = (path: string): number => (/\/sync-(content|terms)\/?$/.test(path) ? 16 * MiB : 2 * MiB)
+/** Per-route body limits; content batches carry up to 1,000 items, sync-content with their bodies (contract: 32 MB). */
+export const bodyLimitFor = (path: string): number =>
+  /\/sync-content\/?$/.test(path) ? 32 * MiB : /\/sync-terms\/?$/.test(path) || PUSHBACK_BODY.test(path) ? 16 * MiB : 2 * MiB
+// Push-back edits, drafts and results carry one post body (≤ 2,000,000 characters, up to 4 bytes each in UTF-8).
+const PUSHBACK_BODY = /\/integrations\/\d+\/(content(\/\d+)?|changes\/\d+\/result)\/?$/
 /** Admin pages post small urlencoded forms; nothing they send comes near this. */
 export const ADMIN_FORM_LIMIT = 64 * 1024
 /** Bun's own transport limit must sit above every route's, so our 413 (in the envelope) is the one clients see. */
@@ -61,13 +64,33 @@ async function readLimitedText(request: Request, limit: number): Promise<string>
   return new TextDecoder().decode(Buffer.concat(chunks))
 }
 
+/** No request the contract defines nests past a handful of levels; past this, validators recurse until the stack or heap gives out (500). */
+export const MAX_JSON_DEPTH = 64
+
 function parseJson(text: string): unknown {
   if (text.length === 0) return {}
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch {
     throw new MalformedJson()
   }
+  if (nestedDeeperThan(value, MAX_JSON_DEPTH))
+    throw new Invalid(`The request body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep.`)
+  return value
+}
+
+/** Walks the parsed value without recursion (so the check itself cannot overflow), stopping at the first node too deep. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length) {
+    const [node, depth] = stack.pop()!
+    if (node === null || typeof node !== 'object') continue
+    if (depth > max) return true
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+  }
+  return false
 }
 
 /**

@@ -27,9 +27,15 @@ export type HtmlErrorRenderer = (status: number, body: ErrorEnvelope, headers: R
  * The plugin every route sits under; its hooks are global so sibling feature modules get them too.
  * `authenticate` checks the bearer token of a request before its body is read, so an anonymous client
  * cannot make the server read and parse megabytes, and gets 401 before any 413/415/400.
- * `renderHtmlError` draws errors for the admin pages; it is passed in so this layer knows no admin code.
+ * `renderHtmlError` draws errors for the admin pages, and `adminFormLimit` sizes their form bodies; both are passed in
+ * so this layer knows no admin code.
  */
-export function httpCore(log: Logger, authenticate: (request: Request) => Promise<unknown>, renderHtmlError: HtmlErrorRenderer) {
+export function httpCore(
+  log: Logger,
+  authenticate: (request: Request) => Promise<unknown>,
+  renderHtmlError: HtmlErrorRenderer,
+  adminFormLimit: (request: Request, path: string) => number = () => ADMIN_FORM_LIMIT,
+) {
   return new Elysia({ name: 'http-core' })
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get('x-request-id')
@@ -40,8 +46,9 @@ export function httpCore(log: Logger, authenticate: (request: Request) => Promis
       Object.assign(set.headers, securityHeaders)
     })
     .onParse({ as: 'global' }, async ({ request, path }) => {
-      // Admin pages post small forms; a body the size the API accepts would only ever be abuse.
-      if (!path.startsWith('/api/')) return readFormBody(request, ADMIN_FORM_LIMIT)
+      // Admin pages post small forms; a body the size the API accepts would only ever be abuse. The caller may
+      // allow more where a signed-in user sends a post body (the push-back forms).
+      if (!path.startsWith('/api/')) return readFormBody(request, adminFormLimit(request, path))
       if (!PUBLIC_BODY_ROUTE.test(path)) await authenticate(request)
       return readJsonBody(request, bodyLimitFor(path))
     })

@@ -7,15 +7,17 @@ import f4 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-api.php' 
 import f5 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-connection.php' with { type: 'text' }
 import f6 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-content-sync.php' with { type: 'text' }
 import f7 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-log.php' with { type: 'text' }
-import f8 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-payload.php' with { type: 'text' }
-import f9 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-plugin.php' with { type: 'text' }
-import f10 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-queue-sender.php' with { type: 'text' }
-import f11 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-queue.php' with { type: 'text' }
-import f12 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-settings.php' with { type: 'text' }
-import f13 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-structure.php' with { type: 'text' }
-import f14 from '../../wordpress-plugin/igny8-sync/includes/functions.php' with { type: 'text' }
-import f15 from '../../wordpress-plugin/igny8-sync/readme.txt' with { type: 'text' }
-import f16 from '../../wordpress-plugin/igny8-sync/uninstall.php' with { type: 'text' }
+import f8 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-nudge.php' with { type: 'text' }
+import f9 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-payload.php' with { type: 'text' }
+import f10 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-plugin.php' with { type: 'text' }
+import f11 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-pushback.php' with { type: 'text' }
+import f12 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-queue-sender.php' with { type: 'text' }
+import f13 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-queue.php' with { type: 'text' }
+import f14 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-settings.php' with { type: 'text' }
+import f15 from '../../wordpress-plugin/igny8-sync/includes/class-igny8-structure.php' with { type: 'text' }
+import f16 from '../../wordpress-plugin/igny8-sync/includes/functions.php' with { type: 'text' }
+import f17 from '../../wordpress-plugin/igny8-sync/readme.txt' with { type: 'text' }
+import f18 from '../../wordpress-plugin/igny8-sync/uninstall.php' with { type: 'text' }
 
 /** The plugin's files by path inside its folder. */
 export const pluginSources: Record<string, string> = {
@@ -27,13 +29,15 @@ export const pluginSources: Record<string, string> = {
   'includes/class-igny8-connection.php': f5,
   'includes/class-igny8-content-sync.php': f6,
   'includes/class-igny8-log.php': f7,
-  'includes/class-igny8-payload.php': f8,
-  'includes/class-igny8-plugin.php': f9,
-  'includes/class-igny8-queue-sender.php': f10,
-  'includes/class-igny8-queue.php': f11,
-  'includes/class-igny8-settings.php': f12,
-  'includes/class-igny8-structure.php': f13,
-  'includes/functions.php': f14,
-  'readme.txt': f15,
-  'uninstall.php': f16,
+  'includes/class-igny8-nudge.php': f8,
+  'includes/class-igny8-payload.php': f9,
+  'includes/class-igny8-plugin.php': f10,
+  'includes/class-igny8-pushback.php': f11,
+  'includes/class-igny8-queue-sender.php': f12,
+  'includes/class-igny8-queue.php': f13,
+  'includes/class-igny8-settings.php': f14,
+  'includes/class-igny8-structure.php': f15,
+  'includes/functions.php': f16,
+  'readme.txt': f17,
+  'uninstall.php': f18,
 }

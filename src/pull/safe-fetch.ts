@@ -18,15 +18,18 @@ export type Fetched = { status: number; headers: Headers; url: URL; text: string
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
+/** A write (push-back's POST); absent: a GET. A write never follows a redirect (its answer says where it went). */
+export type SafeWrite = { method: 'POST'; body: string }
+
 /** GETs `url`, following redirects itself and re-checking each target. Never throws anything but PullError. */
-export async function safeGet(url: URL, headers: Record<string, string>, policy: FetchPolicy): Promise<Fetched> {
+export async function safeGet(url: URL, headers: Record<string, string>, policy: FetchPolicy, write?: SafeWrite): Promise<Fetched> {
   const signal = AbortSignal.any([AbortSignal.timeout(policy.timeoutMs), ...(policy.signal ? [policy.signal] : [])])
   let current = url
   let sendAuth = true
   for (let hop = 0; ; hop++) {
     const addresses = await resolveTarget(current, policy.allowed, hop)
-    const res = await connect(current, addresses, sendAuth ? headers : withoutAuth(headers), signal, policy.timeoutMs)
-    if (!REDIRECTS.has(res.status))
+    const res = await connect(current, addresses, sendAuth ? headers : withoutAuth(headers), signal, policy.timeoutMs, write)
+    if (write || !REDIRECTS.has(res.status))
       return { status: res.status, headers: res.headers, url: current, text: await readBounded(res, current, policy) }
     await res.body?.cancel().catch(() => {})
     const location = res.headers.get('location')
@@ -52,10 +55,11 @@ async function connect(
   headers: Record<string, string>,
   signal: AbortSignal,
   timeoutMs: number,
+  write?: SafeWrite,
 ): Promise<Response> {
   for (let i = 0; ; i++) {
     try {
-      return await pinnedGet(url, addresses[i]!, headers, signal)
+      return await pinnedGet(url, addresses[i]!, headers, signal, write)
     } catch (e) {
       const code = (e as { code?: unknown }).code
       if (i + 1 < addresses.length && typeof code === 'string' && TRY_NEXT.has(code)) continue
@@ -65,12 +69,13 @@ async function connect(
 }
 
 /** Connects to the already-checked address while keeping the name for Host and for TLS (SNI and certificate check). */
-function pinnedGet(url: URL, address: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+function pinnedGet(url: URL, address: string, headers: Record<string, string>, signal: AbortSignal, write?: SafeWrite): Promise<Response> {
   const target = new URL(url)
   const hostIsAddress = url.hostname.replace(/^\[|\]$/g, '') === address
   if (!hostIsAddress) target.hostname = address.includes(':') ? `[${address}]` : address
   return fetch(target, {
-    method: 'GET',
+    method: write?.method ?? 'GET',
+    body: write?.body,
     redirect: 'manual',
     signal,
     headers: { accept: 'application/json', 'user-agent': `igny8-sync/${VERSION}`, ...headers, host: url.host },

@@ -19,13 +19,19 @@ export type ContentTotals = Record<'items' | 'terms', Counts>
 type Run = { db: Db; integrationId: number; client: WpClient; config: IntegrationConfig; startedAt: string }
 
 type RestTerm = { id?: unknown; name?: unknown; slug?: unknown; parent?: unknown; description?: unknown }
+/** A post as `context=edit` answers it: raw fields (what the plugin sends) beside rendered ones. */
 type RestItem = Record<string, unknown> & {
   id?: unknown
-  title?: { rendered?: unknown }
+  title?: { raw?: unknown; rendered?: unknown }
+  content?: { raw?: unknown }
+  excerpt?: { raw?: unknown }
   slug?: unknown
   status?: unknown
   link?: unknown
   modified_gmt?: unknown
+  date_gmt?: unknown
+  author?: unknown
+  _embedded?: { author?: { id?: unknown; name?: unknown }[] }
 }
 type TermFields = (readonly [slug: string, restBase: string])[]
 
@@ -63,6 +69,17 @@ async function pullTerms(run: Run, structure: SiteStructure, into: Counts): Prom
   return gone
 }
 
+/**
+ * Items are read as the plugin sends them: `context=edit` gives the raw title, block markup and excerpt, and naming
+ * only `*.raw` in `_fields` spares WordPress rendering every body. The author's name comes embedded (one internal
+ * request per author per page, cached by WordPress), so it costs no extra round trip.
+ */
+const ITEM_QUERY = {
+  context: 'edit',
+  _embed: 'author',
+  _fields: 'id,title.raw,slug,status,link,modified_gmt,date_gmt,content.raw,excerpt.raw,author,_links.author,_embedded.author',
+}
+
 /** Stores every enabled post type's published items; answers the stored ones WordPress confirmed gone. */
 async function pullItems(run: Run, structure: SiteStructure, into: Counts): Promise<number[]> {
   const rules = effectiveTypes(run.config, 'post_types')
@@ -73,7 +90,7 @@ async function pullItems(run: Run, structure: SiteStructure, into: Counts): Prom
     const rule = rules[type.slug]
     if (!rule?.enabled) continue
     const termFields = termFieldsOf(type, restBaseOf)
-    const query = { _fields: ['id', 'title', 'slug', 'status', 'link', 'modified_gmt', ...termFields.map(([, base]) => base)].join(',') }
+    const query = { ...ITEM_QUERY, _fields: [ITEM_QUERY._fields, ...termFields.map(([, base]) => base)].join(',') }
     const push = (item: RestItem) => batch.push(toItem(type.slug, item.id as number, item, termFields))
     gone.push(...(await readCollection(run, 'items', type.slug, type.route, query, rule.fetch_limit, push)))
   }
@@ -160,19 +177,38 @@ function toTerm(taxonomy: string, id: number, t: RestTerm): TermInput {
   }
 }
 
+/** REST's *_gmt dates are UTC without an offset; the contract wants RFC 3339 with one. */
+const gmt = (v: unknown) => {
+  const d = str(v, 40)
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(d) ? `${d}Z` : null
+}
+/** A raw text field, or null when the type lacks it (no editor or excerpt support) or it is over the contract's limit. */
+const raw = (v: unknown, max: number) => (typeof v === 'string' && v.length <= max ? v : null)
+
+/** The post's author: its id (absent when the type has no author support) and the embedded user's name. */
+function authorOf(item: RestItem): ItemInput['author'] {
+  if (!Number.isSafeInteger(item.author) || (item.author as number) < 0) return null
+  const user = item._embedded?.author?.find((u) => u?.id === item.author)
+  return { id: item.author as number, name: str(user?.name, 400) }
+}
+
 function toItem(postType: string, id: number, item: RestItem, termFields: TermFields): ItemInput {
-  const modified = str(item.modified_gmt, 40)
   return {
     external_id: id,
     post_type: postType,
-    title: renderedToText(str(item.title?.rendered, 5000)).slice(0, 1000),
+    // The raw title, as the plugin sends it; a WordPress that answers without it gets the rendered one decoded.
+    title:
+      typeof item.title?.raw === 'string' ? item.title.raw.slice(0, 1000) : renderedToText(str(item.title?.rendered, 5000)).slice(0, 1000),
     slug: str(item.slug, 400),
     status: str(item.status, 40) || 'publish',
     url: str(item.link, 2000),
-    // REST's modified_gmt is UTC without an offset; the contract wants RFC 3339 with one.
-    modified_at: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(modified) ? `${modified}Z` : null,
+    modified_at: gmt(item.modified_gmt),
     terms: Object.fromEntries(
       termFields.map(([slug, base]) => [slug, Array.isArray(item[base]) ? [...new Set((item[base] as unknown[]).filter(isId))] : []]),
     ),
+    content: raw(item.content?.raw, 2_000_000),
+    excerpt: raw(item.excerpt?.raw, 10_000),
+    published_at: gmt(item.date_gmt),
+    author: authorOf(item),
   }
 }

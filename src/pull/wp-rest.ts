@@ -1,7 +1,7 @@
 // A small client for a stock WordPress REST API: Basic auth with an Application Password, /wp-json/ or
 // ?rest_route= (sites without pretty permalinks), JSON answers turned into data or one clear PullError.
 import { PullError, wpErrorDetail } from './errors'
-import { safeGet, type FetchPolicy, type Fetched } from './safe-fetch'
+import { safeGet, type FetchPolicy, type Fetched, type SafeWrite } from './safe-fetch'
 
 export type WpCredentials = { wpUrl: string; username: string; appPassword: string }
 export type WpUser = { id: number; name: string; slug?: string }
@@ -42,6 +42,11 @@ export class WpClient {
     return { data: this.parse<T>(res, route), headers: res.headers }
   }
 
+  /** POST a JSON body to a REST route (push-back) and answer its JSON; errors as for GET. */
+  async post<T>(route: string, body: unknown, query: Query = {}): Promise<T> {
+    return this.parse<T>(await this.fetch(route, query, { method: 'POST', body: JSON.stringify(body) }), route)
+  }
+
   /** The collection's X-WP-Total (published items for post types, every term for taxonomies). */
   async total(route: string): Promise<number> {
     const { headers } = await this.get<unknown>(route, { per_page: 1, _fields: 'id' })
@@ -68,7 +73,7 @@ export class WpClient {
     }
   }
 
-  private fetch(route: string, query: Query): Promise<Fetched> {
+  private fetch(route: string, query: Query, write?: SafeWrite): Promise<Fetched> {
     this.requests++
     const base = this.creds.wpUrl.replace(/\/+$/, '')
     const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))
@@ -77,7 +82,9 @@ export class WpClient {
         ? new URL(`${base}/wp-json${route}${params.size ? `?${params}` : ''}`)
         : new URL(`${base}/?${new URLSearchParams([['rest_route', route], ...params])}`)
     const auth = 'Basic ' + Buffer.from(`${this.creds.username}:${this.creds.appPassword}`).toString('base64')
-    return safeGet(url, { authorization: auth }, this.policy)
+    const headers: Record<string, string> = { authorization: auth }
+    if (write) headers['content-type'] = 'application/json'
+    return safeGet(url, headers, this.policy, write)
   }
 
   private parse<T>(res: Fetched, route: string): T {

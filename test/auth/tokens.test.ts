@@ -14,6 +14,8 @@ describe('POST /auth/refresh/', () => {
     expect(first.status).toBe(200)
     expect(first.body.data.refresh).not.toBe(u.refresh)
     expect(first.body.data.access).toBeString()
+    // Issued in the same second as the login's, it must still be a new token.
+    expect(first.body.data.access).not.toBe(u.token)
     const me = await s.call('GET', '/api/v1/auth/me/', { token: first.body.data.access })
     expect(me.body.data.user.id).toBe(u.id)
     const again = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: first.body.data.refresh } })

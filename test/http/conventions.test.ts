@@ -141,7 +141,13 @@ describe('trailing slashes', () => {
       body: seedStructure(),
     })
     if (push.status !== 200) throw new Error(`structure push failed: ${push.text}`)
-    return { ...site, userId: u.id }
+    // A stored post and a change of it, for the routes of one item (:external_id) and one change (:cid).
+    const base = `/api/v1/integration/integrations/${site.integrationId}`
+    const item = { external_id: 1, post_type: 'post', title: 'T', slug: 't', status: 'publish', url: '', modified_at: null }
+    await s.call('POST', `${base}/sync-content/`, { token: site.key, body: { items: [item] } })
+    const change = await s.call('PATCH', `${base}/content/1/`, { token: u.token, body: { title: 'Edited' } })
+    if (change.status !== 202) throw new Error(`edit failed: ${change.text}`)
+    return { ...site, userId: u.id, externalId: 1, changeId: change.body.data.id as number }
   }
   type Fixture = Awaited<ReturnType<typeof fixture>>
 
@@ -153,6 +159,8 @@ describe('trailing slashes', () => {
         file: STATIC.split('/').at(-1),
         keyId: f.keyId,
         kind: 'post_types',
+        external_id: f.externalId,
+        cid: f.changeId,
         slug: before === 'taxonomies' ? 'category' : 'post',
         id: before === 'sites' ? f.siteId : before === 'integrations' ? f.integrationId : before === 'users' ? f.userId : undefined,
       }

@@ -64,6 +64,8 @@ export async function spawnServer(dataDir: string) {
     port,
     base,
     pid: proc.pid,
+    /** Resolves with the exit code once the child has exited (for signals sent by pid). */
+    exited: proc.exited,
     call,
     /** SIGTERM, then the exit code and everything the process wrote (SIGKILL after 10 s). */
     async stop() {

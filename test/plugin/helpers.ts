@@ -151,3 +151,18 @@ export function pluginLogs(site: PluginSite): { errors: string; php: string } {
   }
   return { errors: read(site.errorsLog), php: read(site.phpLog) }
 }
+
+/**
+ * Waits until php -S serves the plugin's REST namespace: its opcache may keep the config that
+ * installPlugin() just appended to (WP_PLUGIN_DIR) for up to opcache.revalidate_freq (2 s).
+ */
+export async function routeServed(wp: WordPress, namespace = 'igny8/v1') {
+  await until(
+    async () => {
+      const index = await fetch(`${wp.url}/wp-json/`).then((r) => r.json() as Promise<{ namespaces?: string[] }>)
+      return index.namespaces?.includes(namespace)
+    },
+    15_000,
+    `WordPress to serve the ${namespace} REST namespace`,
+  )
+}

@@ -38,14 +38,20 @@ export function typeHead(p: { siteId: number; kind: TypeKind; slug: string; type
         <span><strong>${fmt(t.count)}</strong> total · <strong>${fmt(t.synced_count)}</strong> synced</span>
       </p>
     </div>
-    <a class="btn btn-sm" href="/sites/${p.siteId}/content-types#ct-${p.kind}-${p.slug}">← All content types</a>
+    <div class="type-actions">
+      ${p.kind === 'post_types' ? html`<a class="btn btn-sm btn-primary" href="${typeUrl(p.siteId, p.kind, p.slug)}/new">New ${t.label}</a>` : ''}
+      <a class="btn btn-sm" href="/sites/${p.siteId}/content-types#ct-${p.kind}-${p.slug}">← All content types</a>
+    </div>
   </div>`
 }
 
-export function itemRow(i: ItemView): Html {
+/** A row; the title opens the post's own page (fields, body, edit form, changes). */
+export function itemRow(siteId: number, i: ItemView): Html {
   return html`<tr>
     <td data-label="Title">
-      <div class="strong item-title">${i.title || html`<span class="muted">(no title)</span>`}</div>
+      <div class="strong item-title">
+        <a href="/sites/${siteId}/content/${i.external_id}">${i.title || html`<span class="muted">(no title)</span>`}</a>
+      </div>
       <div class="small truncate muted">${i.url ? externalLink(i.url) : i.slug}</div>
     </td>
     <td data-label="Status">${statusBadge(i.status)}</td>
@@ -72,7 +78,7 @@ export function itemResults(l: ItemList): Html {
               </tr>
             </thead>
             <tbody>
-              ${l.results.map(itemRow)}
+              ${l.results.map((i) => itemRow(l.siteId, i))}
             </tbody>
           </table>
         </section>

@@ -27,6 +27,8 @@ require_once __DIR__ . '/includes/class-igny8-content-sync.php';
 require_once __DIR__ . '/includes/class-igny8-queue.php';
 require_once __DIR__ . '/includes/class-igny8-queue-sender.php';
 require_once __DIR__ . '/includes/class-igny8-connection.php';
+require_once __DIR__ . '/includes/class-igny8-nudge.php';
+require_once __DIR__ . '/includes/class-igny8-pushback.php';
 require_once __DIR__ . '/includes/functions.php';
 require_once __DIR__ . '/includes/class-igny8-plugin.php';
 

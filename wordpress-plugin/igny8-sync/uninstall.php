@@ -5,8 +5,8 @@
 
 defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
-foreach ( array( 'igny8_sync_site_structure', 'igny8_process_queue', 'igny8_continue_content_sync' ) as $igny8_hook ) {
-	wp_clear_scheduled_hook( $igny8_hook );
+foreach ( array( 'igny8_sync_site_structure', 'igny8_process_queue', 'igny8_continue_content_sync', 'igny8_pushback_poll' ) as $igny8_hook ) {
+	wp_unschedule_hook( $igny8_hook ); // every event of the hook, whatever its arguments
 }
 
 global $wpdb;

@@ -66,6 +66,7 @@ final class Igny8_Connection {
 		if ( Igny8_Settings::site_id() !== $site_id ) {
 			delete_option( 'igny8_content_cursor' );
 			delete_option( 'igny8_queue' );
+			delete_option( Igny8_Pushback::APPLIED_OPTION );
 		}
 		update_option( 'igny8_site_id', $site_id );
 		update_option( 'igny8_connected', 1 );
@@ -77,6 +78,8 @@ final class Igny8_Connection {
 		$pushed   = Igny8_Structure::push( new Igny8_API() );
 		if ( true === $pushed ) {
 			$messages[] = array( 'success', __( 'Site structure synced successfully', 'igny8-sync' ) );
+			Igny8_Pushback::register_endpoint(); // not fatal: the poll delivers without nudges and retries it
+			Igny8_Pushback::ensure_schedule();
 		} else {
 			update_option( 'igny8_structure_synced', 0 );
 			$messages[] = array( 'warning', __( 'Connected but structure sync will be retried', 'igny8-sync' ) );
@@ -99,6 +102,7 @@ final class Igny8_Connection {
 		Igny8_Settings::clear_error();
 		wp_clear_scheduled_hook( Igny8_Queue::HOOK );
 		wp_clear_scheduled_hook( Igny8_Content_Sync::CONTINUE_HOOK );
+		Igny8_Pushback::unschedule();
 		Igny8_Log::info( 'Disconnected' );
 	}
 

@@ -67,6 +67,7 @@ final class Igny8_Content_Sync {
 		update_option( 'igny8_last_content_sync', time() );
 		update_option( 'igny8_last_content_result', $cursor['totals'], false );
 		Igny8_Log::info( 'Content sync done: ' . wp_json_encode( $cursor['totals'] ) );
+		Igny8_Pushback::schedule_poll(); // changes made in IGNY8 come back after each sync
 		return true;
 	}
 

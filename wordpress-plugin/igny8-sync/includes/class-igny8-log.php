@@ -25,7 +25,7 @@ final class Igny8_Log {
 
 	/** Masks the stored secrets, Bearer values, JWTs and JSON fields named like secrets. */
 	public static function scrub( $text ) {
-		foreach ( array( 'igny8_api_key', 'igny8_access_token', 'igny8_refresh_token' ) as $option ) {
+		foreach ( array( 'igny8_api_key', 'igny8_access_token', 'igny8_refresh_token', 'igny8_nudge_secret' ) as $option ) {
 			$secret = (string) get_option( $option, '' );
 			if ( strlen( $secret ) >= 8 ) {
 				$text = str_replace( $secret, '***', $text );

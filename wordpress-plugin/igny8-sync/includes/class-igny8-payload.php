@@ -57,13 +57,17 @@ final class Igny8_Payload {
 		return $item;
 	}
 
-	/** SEO title and description from Yoast or Rank Math, when one of them is in use. */
+	/** SEO title and description from Yoast or Rank Math, when one of them is in use, else the plugin's own. */
 	private static function seo( $post_id ) {
 		$title = (string) get_post_meta( $post_id, '_yoast_wpseo_title', true );
 		$desc  = (string) get_post_meta( $post_id, '_yoast_wpseo_metadesc', true );
 		if ( '' === $title && '' === $desc ) {
 			$title = (string) get_post_meta( $post_id, 'rank_math_title', true );
 			$desc  = (string) get_post_meta( $post_id, 'rank_math_description', true );
+		}
+		if ( '' === $title && '' === $desc ) { // set by push-back when no SEO plugin is active
+			$title = (string) get_post_meta( $post_id, '_igny8_seo_title', true );
+			$desc  = (string) get_post_meta( $post_id, '_igny8_seo_description', true );
 		}
 		return ( '' === $title && '' === $desc ) ? null : array(
 			'title'       => $title,

@@ -16,6 +16,15 @@ final class Igny8_Plugin {
 		add_action( Igny8_Content_Sync::CONTINUE_HOOK, array( __CLASS__, 'continue_content_sync' ) );
 		add_action( Igny8_Queue::HOOK, array( 'Igny8_Queue_Sender', 'process' ) );
 
+		// Push-back: the 5-minute poll (and single polls after a sync or a nudge), the nudge route.
+		add_filter( 'cron_schedules', array( 'Igny8_Pushback', 'cron_schedules' ) );
+		add_action( 'init', array( 'Igny8_Pushback', 'ensure_schedule' ) );
+		add_action( Igny8_Pushback::HOOK, array( 'Igny8_Pushback', 'poll' ), 10, 1 );
+		add_action( 'rest_api_init', array( 'Igny8_Nudge', 'register_routes' ) );
+		if ( wp_doing_cron() ) {
+			add_action( 'shutdown', array( 'Igny8_Pushback', 'on_cron_shutdown' ) );
+		}
+
 		add_action( 'save_post', array( 'Igny8_Queue', 'on_save_post' ), 20, 2 );
 		add_action( 'deleted_post', array( 'Igny8_Queue', 'on_post_gone' ), 10, 2 );
 		add_action( 'trashed_post', array( 'Igny8_Queue', 'on_post_gone' ), 10, 1 );
@@ -44,6 +53,7 @@ final class Igny8_Plugin {
 		foreach ( array( self::DAILY_HOOK, Igny8_Queue::HOOK, Igny8_Content_Sync::CONTINUE_HOOK ) as $hook ) {
 			wp_clear_scheduled_hook( $hook );
 		}
+		Igny8_Pushback::unschedule();
 		delete_transient( 'igny8_queue_lock' );
 	}
 

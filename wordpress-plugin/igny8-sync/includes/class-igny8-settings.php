@@ -31,6 +31,11 @@ final class Igny8_Settings {
 		'igny8_content_cursor',
 		'igny8_queue',
 		'igny8_queue_overflow',
+		'igny8_nudge_secret',
+		'igny8_nudge_url',
+		'igny8_pushback_applied',
+		'igny8_pushback_status',
+		'igny8_pushback_wanted',
 	);
 
 	/** The API base URL without a trailing slash, e.g. https://igny8.example.com/api/v1. */
@@ -131,7 +136,7 @@ final class Igny8_Settings {
 
 	/** Forgets the connection (tokens, key, ids) but keeps the URL, email and per-type settings. */
 	public static function forget_connection() {
-		foreach ( array( 'igny8_api_key', 'igny8_access_token', 'igny8_refresh_token', 'igny8_connected', 'igny8_site_id', 'igny8_integration_id', 'igny8_structure_synced', 'igny8_content_cursor', 'igny8_queue', 'igny8_queue_overflow' ) as $name ) {
+		foreach ( array( 'igny8_api_key', 'igny8_access_token', 'igny8_refresh_token', 'igny8_connected', 'igny8_site_id', 'igny8_integration_id', 'igny8_structure_synced', 'igny8_content_cursor', 'igny8_queue', 'igny8_queue_overflow', 'igny8_nudge_secret', 'igny8_nudge_url', 'igny8_pushback_applied', 'igny8_pushback_status', 'igny8_pushback_wanted' ) as $name ) {
 			delete_option( $name );
 		}
 	}

@@ -37,6 +37,7 @@ $igny8_classes   = array(
 			<tr><th scope="row"><?php esc_html_e( 'Integration ID', 'igny8-sync' ); ?></th><td id="igny8-status-integration"><?php echo esc_html( Igny8_Settings::integration_id() ? (string) Igny8_Settings::integration_id() : '—' ); ?></td></tr>
 			<tr><th scope="row"><?php esc_html_e( 'Last structure sync', 'igny8-sync' ); ?></th><td id="igny8-status-structure"><?php echo esc_html( Igny8_Admin::when( get_option( 'igny8_last_structure_sync' ) ) ); ?></td></tr>
 			<tr><th scope="row"><?php esc_html_e( 'Last content sync', 'igny8-sync' ); ?></th><td id="igny8-status-content"><?php echo esc_html( Igny8_Admin::when( get_option( 'igny8_last_content_sync' ) ) ); ?></td></tr>
+			<tr><th scope="row"><?php esc_html_e( 'Changes from IGNY8', 'igny8-sync' ); ?></th><td id="igny8-status-pushback"><?php echo esc_html( Igny8_Pushback::status_text() ); ?></td></tr>
 			<tr><th scope="row"><?php esc_html_e( 'Last error', 'igny8-sync' ); ?></th><td id="igny8-status-error"><?php echo $igny8_error ? esc_html( Igny8_Admin::when( $igny8_error['time'] ) . ': ' . $igny8_error['message'] ) : esc_html__( 'none', 'igny8-sync' ); ?></td></tr>
 		</tbody>
 	</table>

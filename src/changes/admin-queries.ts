@@ -1,0 +1,90 @@
+// What the admin's push-back pages read beyond the API's services: one post's change history, how many changes sit in
+// each state, the titles of the posts changes name, and the terms an edit form may offer for a post type.
+// Every function checks the caller may see the integration (another tenant's is a 404).
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { Caller } from '../auth/caller'
+import type { Db } from '../db/client'
+import { CHANGE_STATES, content, contentChanges, contentTaxonomy, type ChangeState } from '../db/schema'
+import { effectiveTypes } from '../integrations/config'
+import { getVisibleIntegration } from '../integrations/service'
+import { parseConfig } from '../integrations/config'
+import { deliveryPath } from './delivery-path'
+import { expireLeases } from './lease'
+import { serializeChange } from './serialize'
+
+/** A post's changes, newest first (at most `limit`). */
+export function changesOfItem(db: Db, caller: Caller, integrationId: number, externalId: number, limit = 50) {
+  getVisibleIntegration(db, caller, integrationId)
+  expireLeases(db, integrationId)
+  return db
+    .select()
+    .from(contentChanges)
+    .where(and(eq(contentChanges.integrationId, integrationId), eq(contentChanges.externalId, externalId)))
+    .orderBy(desc(contentChanges.id))
+    .limit(limit)
+    .all()
+    .map(serializeChange)
+}
+
+/** How many changes the integration has in each state (every state present, 0 when none). */
+export function changeCounts(db: Db, caller: Caller, integrationId: number): Record<ChangeState, number> {
+  getVisibleIntegration(db, caller, integrationId)
+  expireLeases(db, integrationId)
+  const rows = db
+    .select({ state: contentChanges.state, n: count() })
+    .from(contentChanges)
+    .where(eq(contentChanges.integrationId, integrationId))
+    .groupBy(contentChanges.state)
+    .all()
+  const out = Object.fromEntries(CHANGE_STATES.map((s) => [s, 0])) as Record<ChangeState, number>
+  for (const r of rows) out[r.state] = r.n
+  return out
+}
+
+/** Stored titles of the given posts, by WordPress id (a post not stored is absent). */
+export function titlesOf(db: Db, caller: Caller, integrationId: number, externalIds: number[]): Map<number, string> {
+  getVisibleIntegration(db, caller, integrationId)
+  if (!externalIds.length) return new Map()
+  const rows = db
+    .select({ id: content.externalId, title: content.title })
+    .from(content)
+    .where(and(eq(content.integrationId, integrationId), inArray(content.externalId, externalIds)))
+    .all()
+  return new Map(rows.map((r) => [r.id, r.title]))
+}
+
+export type TaxonomyChoices = { taxonomy: string; label: string; terms: { id: number; name: string }[]; truncated: boolean }
+
+/**
+ * The taxonomies an edit of `postType` may set, with their stored terms (up to `perTaxonomy` each, in tree order). The
+ * same rule as the edit's own check (src/changes/validate.ts): the taxonomies some stored item of the type carries, or
+ * every taxonomy of the structure when none carries any.
+ */
+export function taxonomyChoices(db: Db, caller: Caller, integrationId: number, postType: string, perTaxonomy = 500): TaxonomyChoices[] {
+  const { integration } = getVisibleIntegration(db, caller, integrationId)
+  const known = effectiveTypes(parseConfig(integration.configJson), 'taxonomies')
+  const carried = db
+    .all<{ taxonomy: string }>(
+      sql`select distinct j.key as taxonomy from ${content} c, json_each(c.terms_json) j
+          where c.integration_id = ${integrationId} and c.post_type = ${postType} order by 1`,
+    )
+    .map((r) => r.taxonomy)
+  const names = carried.length ? carried : Object.keys(known).sort()
+  return names.map((taxonomy) => {
+    const rows = db
+      .select({ id: contentTaxonomy.externalId, name: contentTaxonomy.name })
+      .from(contentTaxonomy)
+      .where(and(eq(contentTaxonomy.integrationId, integrationId), eq(contentTaxonomy.taxonomy, taxonomy)))
+      .orderBy(asc(contentTaxonomy.treePath))
+      .limit(perTaxonomy + 1)
+      .all()
+    const label = Object.hasOwn(known, taxonomy) ? known[taxonomy]!.label : taxonomy
+    return { taxonomy, label, terms: rows.slice(0, perTaxonomy), truncated: rows.length > perTaxonomy }
+  })
+}
+
+/** The header's push-back facts: the delivery path (or why changes wait) and how many changes are still open. */
+export function pushInfo(db: Db, caller: Caller, integrationId: number) {
+  const counts = changeCounts(db, caller, integrationId)
+  return { delivery: deliveryPath(db, integrationId), open: counts.pending + counts.delivering + counts.conflict, counts }
+}
