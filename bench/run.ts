@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { load, type LoadResult } from './load'
+import { benchPushback } from './pushback'
 
 const root = join(import.meta.dir, '..')
 const LEVELS = (process.env.BENCH_LEVELS ?? '10000,100000,1000000').split(',').map(Number)
@@ -14,6 +15,13 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const INGEST_CAP_S = Number(process.env.BENCH_INGEST_CAP_S ?? 240)
 
 if (spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
+// `npm run bench -- --only pushback`: only the push-back bench (bench/pushback.ts), which otherwise runs last.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
+if (only !== undefined) {
+  if (only !== 'pushback') throw new Error(`--only: unknown bench ${only} (known: pushback)`)
+  await benchPushback()
+  process.exit(0)
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'igny8-bench-'))
 const port = 20000 + Math.floor(Math.random() * 20000)
@@ -145,4 +153,6 @@ if (ct.length > 1)
     `\ncontent-types p99 at ${ct.at(-1)!.label.split(', ')[1]} / at ${ct[0]!.label.split(', ')[1]}: ${f(ct.at(-1)!.r.p99 / ct[0]!.r.p99)}×`,
   )
 console.log(`(${CONCURRENCY} concurrent clients, ${SECONDS} s per row, loopback, ${navigator.hardwareConcurrency} cores)`)
+cleanup() // the ingest server and its data dir are not needed by the push-back bench
+await benchPushback()
 process.exit(0)

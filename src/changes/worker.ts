@@ -13,10 +13,16 @@ import { sendNudge } from './nudge'
 import { deliverOverRest } from './rest-delivery'
 import { onQueued } from './signal'
 
+/** How often changes left waiting for the plugin are nudged again. */
+export const RENUDGE_MS = 60_000
+
 export type ChangeWorker = { wake(integrationId?: number): void; idle(): Promise<void>; stop(): Promise<void> }
 
 /** Starts the worker of `db`; `stop()` waits for a running delivery (aborting its requests) before it answers. */
-export function startChangeWorker(deps: { db: Db; config: Config; log: Logger }, opts: { intervalMs?: number } = {}): ChangeWorker {
+export function startChangeWorker(
+  deps: { db: Db; config: Config; log: Logger },
+  opts: { intervalMs?: number; renudgeMs?: number } = {},
+): ChangeWorker {
   const { db, config, log } = deps
   const owner = `rest:${process.pid}:${randomUUID().slice(0, 8)}`
   const abort = new AbortController()
@@ -26,18 +32,25 @@ export function startChangeWorker(deps: { db: Db; config: Config; log: Logger },
   let again = false
   let stopped = false
 
+  const lastNudged = new Map<number, number>()
+  async function nudge(id: number) {
+    lastNudged.set(id, Date.now())
+    const r = await sendNudge(db, config, id, abort.signal)
+    if (r.error || (r.status && !r.sent)) log.warn('plugin nudge failed', { integration: id, status: r.status, error: r.error })
+  }
+
   async function tick() {
     expireLeases(db)
     const nudges = [...toNudge]
     toNudge.clear()
-    for (const id of nudges) {
-      if (deliveryPath(db, id).path === 'rest') continue
-      const r = await sendNudge(db, config, id, abort.signal)
-      if (r.error || (r.status && !r.sent)) log.warn('plugin nudge failed', { integration: id, status: r.status, error: r.error })
-    }
+    for (const id of nudges) if (deliveryPath(db, id).path !== 'rest') await nudge(id)
     for (const id of selectDistinct(db, 'due')) {
       if (abort.signal.aborted) return
-      if (deliveryPath(db, id).path === 'rest') await deliverOverRest(db, config, id, owner, abort.signal)
+      const path = deliveryPath(db, id).path
+      if (path === 'rest') await deliverOverRest(db, config, id, owner, abort.signal)
+      // Changes still waiting for the plugin (it took only part of a large queue, or missed a nudge): nudge it
+      // again, at most once a minute, so a site without visitors (no WP-Cron runs) still drains its queue.
+      else if (path === 'plugin' && Date.now() - (lastNudged.get(id) ?? 0) >= (opts.renudgeMs ?? RENUDGE_MS)) await nudge(id)
     }
   }
 

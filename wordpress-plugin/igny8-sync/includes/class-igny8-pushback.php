@@ -17,7 +17,7 @@ final class Igny8_Pushback {
 	const STATUS_OPTION   = 'igny8_pushback_status';
 	const REMEMBER        = 500;  // applied change ids kept
 	const LOCK_TTL        = 300;  // as long as IGNY8's lease
-	const MAX_ROUNDS      = 5;    // pending lists fetched per run
+	const TIME_BUDGET     = 20;   // seconds one run keeps taking pending lists; the rest goes to the next run
 	const REGISTER_WAIT   = 3600; // seconds between attempts to register the nudge endpoint
 	const STATUSES        = array( 'publish', 'draft', 'pending', 'private' );
 
@@ -96,6 +96,12 @@ final class Igny8_Pushback {
 		if ( ( defined( 'DISABLE_WP_CRON' ) && DISABLE_WP_CRON ) || wp_doing_cron() ) {
 			return;
 		}
+		// This request loaded the autoloaded options when it began. A cron run that has ended since (its shutdown
+		// too early to see our wish) would still seem to hold WP-Cron's lock there, and spawn_cron() would refuse:
+		// the nudge lost until some later page load. Read the lock and the events afresh.
+		if ( ! wp_using_ext_object_cache() ) {
+			wp_cache_delete( 'alloptions', 'options' );
+		}
 		spawn_cron();
 	}
 
@@ -146,11 +152,13 @@ final class Igny8_Pushback {
 		$api     = new Igny8_API();
 		$applied = 0;
 		$error   = '';
+		$more    = false;
 		try {
 			if ( '' === (string) get_option( Igny8_Nudge::SECRET_OPTION, '' ) && ! get_transient( 'igny8_nudge_register_wait' ) ) {
 				self::register_endpoint( $api );
 			}
-			for ( $round = 0; $round < self::MAX_ROUNDS; $round++ ) {
+			$started = time();
+			for ( ;; ) {
 				$changes = self::fetch_pending( $api );
 				if ( is_wp_error( $changes ) ) {
 					$error = $changes->get_error_message();
@@ -168,9 +176,16 @@ final class Igny8_Pushback {
 				if ( count( $changes ) < 50 && ! self::take_wish() ) {
 					break;
 				}
+				if ( time() - $started >= self::TIME_BUDGET ) {
+					$more = true; // a full list and no time left: the next cron run goes on
+					break;
+				}
 			}
 		} finally {
 			delete_transient( 'igny8_pushback_lock' );
+		}
+		if ( $more ) {
+			self::schedule_poll( true );
 		}
 		update_option(
 			self::STATUS_OPTION,
