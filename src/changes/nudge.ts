@@ -7,7 +7,7 @@ import type { Db } from '../db/client'
 import { contentChanges, pluginEndpoints } from '../db/schema'
 import { PullError } from '../pull/errors'
 import { policyFor } from '../pull/run'
-import { safeGet } from '../pull/safe-fetch'
+import { safeFetch } from '../pull/safe-fetch'
 import { openPassword } from '../pull/secret-box'
 
 /** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with the base64-decoded part of a `whsec_` secret. */
@@ -39,7 +39,7 @@ export async function sendNudge(db: Db, config: Config, integrationId: number, s
       'webhook-timestamp': String(timestamp),
       'webhook-signature': signWebhook(secret, id, timestamp, body),
     }
-    const res = await safeGet(
+    const res = await safeFetch(
       new URL(ep.url),
       headers,
       { ...policyFor(config, { signal }), timeoutMs: 10_000, maxBytes: 64 * 1024 },

@@ -21,8 +21,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308])
 /** A write (push-back's POST); absent: a GET. A write never follows a redirect (its answer says where it went). */
 export type SafeWrite = { method: 'POST'; body: string }
 
-/** GETs `url`, following redirects itself and re-checking each target. Never throws anything but PullError. */
-export async function safeGet(url: URL, headers: Record<string, string>, policy: FetchPolicy, write?: SafeWrite): Promise<Fetched> {
+/** GETs `url` (or sends `write`), re-checking the address policy for it and, for a GET, for every redirect it follows itself. Never throws anything but PullError. */
+export async function safeFetch(url: URL, headers: Record<string, string>, policy: FetchPolicy, write?: SafeWrite): Promise<Fetched> {
   const signal = AbortSignal.any([AbortSignal.timeout(policy.timeoutMs), ...(policy.signal ? [policy.signal] : [])])
   let current = url
   let sendAuth = true

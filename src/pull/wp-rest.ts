@@ -1,7 +1,7 @@
 // A small client for a stock WordPress REST API: Basic auth with an Application Password, /wp-json/ or
 // ?rest_route= (sites without pretty permalinks), JSON answers turned into data or one clear PullError.
 import { PullError, wpErrorDetail } from './errors'
-import { safeGet, type FetchPolicy, type Fetched, type SafeWrite } from './safe-fetch'
+import { safeFetch, type FetchPolicy, type Fetched, type SafeWrite } from './safe-fetch'
 
 export type WpCredentials = { wpUrl: string; username: string; appPassword: string }
 export type WpUser = { id: number; name: string; slug?: string }
@@ -66,7 +66,7 @@ export class WpClient {
   async version(): Promise<string | undefined> {
     try {
       this.requests++
-      const res = await safeGet(new URL(`${this.creds.wpUrl.replace(/\/+$/, '')}/?feed=rss2`), {}, this.policy)
+      const res = await safeFetch(new URL(`${this.creds.wpUrl.replace(/\/+$/, '')}/?feed=rss2`), {}, this.policy)
       return /<generator>https?:\/\/wordpress\.org\/\?v=([\w.-]{1,40})<\/generator>/.exec(res.text)?.[1]
     } catch {
       return undefined
@@ -84,7 +84,7 @@ export class WpClient {
     const auth = 'Basic ' + Buffer.from(`${this.creds.username}:${this.creds.appPassword}`).toString('base64')
     const headers: Record<string, string> = { authorization: auth }
     if (write) headers['content-type'] = 'application/json'
-    return safeGet(url, headers, this.policy, write)
+    return safeFetch(url, headers, this.policy, write)
   }
 
   private parse<T>(res: Fetched, route: string): T {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { isPublicAddress, addressCheck } from '../../src/pull/address-policy'
 import { PullError } from '../../src/pull/errors'
-import { DEFAULT_LIMITS, safeGet } from '../../src/pull/safe-fetch'
+import { DEFAULT_LIMITS, safeFetch } from '../../src/pull/safe-fetch'
 import { sealPassword } from '../../src/pull/secret-box'
 import { pullCredentials } from '../../src/db/schema'
 import { startServer, TEST_SECRET, type TestServer } from '../helpers/server'
@@ -151,7 +151,7 @@ describe('redirects', () => {
 
   for (const to of ['http://127.0.0.1:1/', 'http://[::1]/', 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data/'])
     it(`refuses a redirect to ${to}`, async () => {
-      const error = await safeGet(via(to), {}, policy).catch((e) => e)
+      const error = await safeFetch(via(to), {}, policy).catch((e) => e)
       expect(error).toBeInstanceOf(PullError)
       expect(error.code).toBe('address_refused')
     })
@@ -159,7 +159,7 @@ describe('redirects', () => {
   it('gives up after five redirects', async () => {
     let loop = via('http://127.0.0.1:1/')
     for (let i = 0; i < 6; i++) loop = via(loop.toString())
-    const error = await safeGet(loop, {}, { ...policy, allowed: addressCheck(true) }).catch((e) => e)
+    const error = await safeFetch(loop, {}, { ...policy, allowed: addressCheck(true) }).catch((e) => e)
     expect(error).toMatchObject({ code: 'too_many_redirects' })
     expect(error.message).toContain('Too many redirects')
   })
@@ -167,9 +167,9 @@ describe('redirects', () => {
   it('follows a redirect on the same host with the Application Password, and drops it for another host', async () => {
     seenAuth.length = 0
     const headers = { authorization: 'Basic c2VjcmV0' }
-    const same = await safeGet(via(`http://127.0.0.1:${target.port}/x`), headers, { ...policy, allowed: addressCheck(true) })
+    const same = await safeFetch(via(`http://127.0.0.1:${target.port}/x`), headers, { ...policy, allowed: addressCheck(true) })
     expect(same.status).toBe(200)
-    await safeGet(via(`http://localhost:${target.port}/x`), headers, { ...policy, allowed: addressCheck(true) })
+    await safeFetch(via(`http://localhost:${target.port}/x`), headers, { ...policy, allowed: addressCheck(true) })
     expect(seenAuth).toEqual(['Basic c2VjcmV0', null])
   })
 })
