@@ -34,11 +34,11 @@ export function createContext(db: Db, config: Config, log: Logger): AppContext {
   }
 }
 
-export function createApp(ctx: AppContext) {
+export async function createApp(ctx: AppContext) {
   return new Elysia()
     .use(httpCore(ctx.log, (request) => authenticateRequest(ctx, request), renderErrorPage, adminFormLimit(ctx)))
     .use(openapiRoutes())
-    .use(adminRoutes(ctx))
+    .use(await adminRoutes(ctx))
     .group('/api/v1', (api) =>
       api
         .use(healthRoutes(ctx))

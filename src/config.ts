@@ -12,6 +12,10 @@ export const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// URL, e.g. postgres://igny8:password@127.0.0.1:5432/igny8')
+    .optional(),
   secret: z.string().min(32, 'must be at least 32 characters').optional(),
   baseUrl: z.string().url().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -36,6 +40,11 @@ export const options = {
   host: { flag: 'host', env: 'IGNY8_HOST', help: 'address to listen on (default 127.0.0.1)' },
   port: { flag: 'port', env: 'IGNY8_PORT', help: 'port to listen on (default 8080)' },
   dataDir: { flag: 'data-dir', env: 'IGNY8_DATA_DIR', help: 'directory for the database, secret and backups (default ./data)' },
+  databaseUrl: {
+    flag: 'database-url',
+    env: 'IGNY8_DATABASE_URL',
+    help: 'PostgreSQL ≥ 15 instead of the embedded SQLite, for more than one node (postgres://user:password@host:5432/db)',
+  },
   secret: { flag: 'secret', env: 'IGNY8_SECRET', help: 'signing/encryption secret, ≥32 chars (default: generated into <data-dir>/secret)' },
   baseUrl: { flag: 'base-url', env: 'IGNY8_BASE_URL', help: 'public URL used for absolute links (default: from the request)' },
   logLevel: { flag: 'log-level', env: 'IGNY8_LOG_LEVEL', help: 'debug | info | warn | error (default info)' },
@@ -84,6 +93,9 @@ export function resolveConfig(flags: Record<string, unknown>, env: Record<string
     throw new ConfigError(`invalid --${o?.flag ?? key} (${o?.env ?? ''}): ${issue.message}`)
   }
   const dataDir = resolve(parsed.data.dataDir)
+  // Every node must sign and encrypt with the same secret; one generated into a node's own data dir would not be.
+  if (parsed.data.databaseUrl && !parsed.data.secret)
+    throw new ConfigError('with --database-url, give every node the same --secret (IGNY8_SECRET, at least 32 characters)')
   return { ...parsed.data, dataDir, secret: parsed.data.secret ?? loadOrCreateSecret(dataDir) }
 }
 
@@ -111,3 +123,6 @@ export function loadOrCreateSecret(dataDir: string): string {
 }
 
 export const dbFile = (config: Pick<Config, 'dataDir'>) => join(config.dataDir, 'igny8.db')
+
+/** What openDb opens: the PostgreSQL URL when one is configured, else the SQLite file in the data dir. */
+export const dbTarget = (config: Pick<Config, 'dataDir' | 'databaseUrl'>) => config.databaseUrl ?? dbFile(config)

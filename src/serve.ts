@@ -1,8 +1,10 @@
 // `igny8 serve`: open and migrate the database, listen, run the daily job, shut down cleanly on SIGTERM.
 import { setupToken } from './admin/setup'
 import { createApp, createContext } from './app'
-import { dbFile, ensureDataDir, type Config } from './config'
-import { migrateDb, openDb } from './db/client'
+import { dbTarget, ensureDataDir, type Config } from './config'
+import { closeDb, openDb } from './db/client'
+import { migrateDb } from './db/migrate'
+import { sqliteOf } from './db/sqlite'
 import { transportBodyLimit } from './http/body'
 import { createLogger } from './log'
 import { startDailySchedule } from './cron'
@@ -12,16 +14,16 @@ import { stopPulls } from './pull/runs'
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel)
   ensureDataDir(config.dataDir)
-  const db = openDb(dbFile(config))
-  migrateDb(db)
+  const db = openDb(dbTarget(config))
+  await migrateDb(db)
   const ctx = createContext(db, config, log)
-  const app = createApp(ctx)
+  const app = await createApp(ctx)
   try {
     // reusePort off: a second server on a taken port must fail, not silently share it.
     app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: transportBodyLimit, reusePort: false })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    db.$client.close()
+    await closeDb(db)
     const why =
       code === 'EADDRINUSE'
         ? 'is already in use'
@@ -33,12 +35,12 @@ export async function serve(config: Config): Promise<number> {
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${app.server!.port}`
   log.info('listening', { url, data_dir: config.dataDir, version: ctx.version })
-  if (setupToken(ctx))
+  if (await setupToken(ctx))
     log.warn('first run: finish setup in a browser with the setup token above', {
       setup_url: `${config.baseUrl?.replace(/\/+$/, '') ?? url}/setup`,
     })
-  const daily = startDailySchedule(app, ctx)
-  const changes = startChangeWorker(ctx) // push-back deliveries and nudges, outside any request
+  const daily = await startDailySchedule(app, ctx)
+  const changes = await startChangeWorker(ctx) // push-back deliveries and nudges, outside any request
 
   return new Promise<number>((resolve) => {
     let stopping = false
@@ -54,8 +56,8 @@ export async function serve(config: Config): Promise<number> {
       await pulls
       await daily.stop() // aborts a running job's pulls and waits for it, so the database closes after it
       await deliveries
-      db.$client.exec('PRAGMA optimize')
-      db.$client.close()
+      if (db.engine === 'sqlite') sqliteOf(db).exec('PRAGMA optimize')
+      await closeDb(db)
       log.info('stopped')
       resolve(0)
     }

@@ -9,7 +9,7 @@ import { readSessionCookie } from './request'
 export const POST_FORM_LIMIT = 24 * 1024 * 1024
 const POST_FORM = /^\/sites\/\d+\/(content\/\d+|content-types\/post_types\/[a-z0-9_-]{1,32}\/new|changes\/\d+\/resolve)\/?$/
 
-export function adminFormLimit(ctx: AppContext): (request: Request, path: string) => number {
-  return (request, path) =>
-    POST_FORM.test(path) && readSession(ctx.db, readSessionCookie(request)) !== null ? POST_FORM_LIMIT : ADMIN_FORM_LIMIT
+export function adminFormLimit(ctx: AppContext): (request: Request, path: string) => Promise<number> {
+  return async (request, path) =>
+    POST_FORM.test(path) && (await readSession(ctx.db, readSessionCookie(request))) !== null ? POST_FORM_LIMIT : ADMIN_FORM_LIMIT
 }

@@ -19,12 +19,12 @@ export function adminGuard(ctx: AppContext) {
   return new Elysia().macro({
     page(level: 'user' | 'admin') {
       return {
-        resolve({ request, body, set }) {
-          const auth = readSession(ctx.db, readSessionCookie(request))
+        async resolve({ request, body, set }) {
+          const auth = await readSession(ctx.db, readSessionCookie(request))
           if (!auth) {
             const url = new URL(request.url)
             const to =
-              countUsers(ctx.db) === 0
+              (await countUsers(ctx.db)) === 0
                 ? '/setup'
                 : SAFE_METHODS.has(request.method)
                   ? `/login?next=${encodeURIComponent(url.pathname + url.search)}`

@@ -15,9 +15,9 @@ import { syncedContentPages } from './routes/synced-content'
 import { userPages } from './routes/users'
 import { initSetupToken } from './setup'
 
-export function adminRoutes(ctx: AppContext) {
+export async function adminRoutes(ctx: AppContext) {
   // Built once per app: with no user yet, this is where the one-time setup token is made and logged.
-  initSetupToken(ctx)
+  await initSetupToken(ctx)
   return new Elysia()
     .use(assetRoutes())
     .use(authPages(ctx))

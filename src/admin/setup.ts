@@ -10,8 +10,8 @@ import { HttpError, NotFound } from '../http/errors'
 const tokens = new WeakMap<AppContext, string>()
 
 /** Generates and logs the token if the database has no user yet; called once as the app is built. */
-export function initSetupToken(ctx: AppContext): void {
-  if (countUsers(ctx.db) > 0) return
+export async function initSetupToken(ctx: AppContext): Promise<void> {
+  if ((await countUsers(ctx.db)) > 0) return
   const token = randomBytes(18).toString('base64url')
   tokens.set(ctx, token)
   ctx.log.warn('first run: no user exists yet. Open /setup in a browser and enter this setup token (or run `igny8 user create`)', {
@@ -21,15 +21,15 @@ export function initSetupToken(ctx: AppContext): void {
 }
 
 /** The live token, or undefined once any user exists (the setup page then disappears). */
-export function setupToken(ctx: AppContext): string | undefined {
+export async function setupToken(ctx: AppContext): Promise<string | undefined> {
   const token = tokens.get(ctx)
-  if (token && countUsers(ctx.db) > 0) tokens.delete(ctx)
+  if (token && (await countUsers(ctx.db)) > 0) tokens.delete(ctx)
   return tokens.get(ctx)
 }
 
 /** 404 when setup is over, so the page does not even admit it exists. */
-export function assertSetupOpen(ctx: AppContext): void {
-  if (!setupToken(ctx)) throw new NotFound('Page')
+export async function assertSetupOpen(ctx: AppContext): Promise<void> {
+  if (!(await setupToken(ctx))) throw new NotFound('Page')
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -44,7 +44,7 @@ export async function completeSetup(
   presented: string,
   input: { email: string; name: string; password: string },
 ): Promise<PublicUser> {
-  const token = setupToken(ctx)
+  const token = await setupToken(ctx)
   if (!token) throw new NotFound('Page')
   if (!sameToken(token, presented.trim())) {
     const message = 'The setup token is not correct. Copy it from the server log.'

@@ -32,12 +32,12 @@ export async function resolveBearer(db: Db, signer: AccessSigner, authorization:
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
   if (!match) throw new Unauthorized()
   const token = match[1]!
-  if (looksLikeApiKey(token)) return resolveApiKey(db, token)
+  if (looksLikeApiKey(token)) return await resolveApiKey(db, token)
   const claims = await signer.verify(token)
   if (!claims || claims.typ !== 'access' || typeof claims.sub !== 'string')
     throw new Unauthorized('Invalid or expired access token.', 'token_not_valid')
   // The guard reads the user row anyway; comparing its token version costs nothing more.
-  const user = userById(db).get({ id: Number(claims.sub) })
+  const user = (await userById(db).execute({ id: Number(claims.sub) }))[0]
   if (!user || !user.isActive || (claims.ver ?? 0) !== user.tokenVersion)
     throw new Unauthorized('Invalid or expired access token.', 'token_not_valid')
   return { kind: 'user', user }
@@ -64,12 +64,13 @@ const activeKeyByHash = (db: Db) =>
       .prepare(),
   )
 
-function resolveApiKey(db: Db, token: string): ApiKeyCaller {
-  const row = activeKeyByHash(db).get({ hash: hashSecret(token) })
+async function resolveApiKey(db: Db, token: string): Promise<ApiKeyCaller> {
+  const row = (await activeKeyByHash(db).execute({ hash: hashSecret(token) }))[0]
   if (!row) throw new Unauthorized('Invalid or revoked API key.', 'invalid_api_key')
   const now = Date.now()
   if (!row.lastUsedAt || now - Date.parse(row.lastUsedAt) > LAST_USED_GRANULARITY_MS) {
-    db.update(apiKeys)
+    await db
+      .update(apiKeys)
       .set({ lastUsedAt: new Date(now).toISOString() })
       .where(eq(apiKeys.id, row.id))
       .run()

@@ -23,11 +23,11 @@ export function authRoutes(ctx: AppContext) {
     .post('/refresh', async ({ body }) => ok(await rotateRefresh(db, signer, config, body.refresh)), { ...jsonBody(refreshBody) })
     .post(
       '/logout',
-      ({ body }) => {
-        revokeRefresh(db, body.refresh)
+      async ({ body }) => {
+        await revokeRefresh(db, body.refresh)
         return ok({})
       },
       { ...jsonBody(refreshBody) },
     )
-    .get('/me', ({ caller }) => ok(describeCaller(db, caller)), { auth: 'diagnose' })
+    .get('/me', async ({ caller }) => ok(await describeCaller(db, caller)), { auth: 'diagnose' })
 }

@@ -1,6 +1,6 @@
 // Login, refresh-token rotation with reuse detection, logout.
 import { and, eq, isNull, lt, or, isNotNull } from 'drizzle-orm'
-import { changesOf, type Db } from '../db/client'
+import { changesOf, withTx, type Db } from '../db/client'
 import { refreshTokens, users, type User } from '../db/schema'
 import { TooManyRequests, Unauthorized } from '../http/errors'
 import { verifyAgainstDummy, verifyPassword } from './passwords'
@@ -21,7 +21,7 @@ export async function authenticate(db: Db, limiter: RateLimiter, clientIp: strin
   const emailKey = `email:${email}`
   const wait = limiter.attempt([ipKey, emailKey])
   if (wait > 0) throw new TooManyRequests(wait)
-  const user = db.select().from(users).where(eq(users.email, email)).get()
+  const user = await db.select().from(users).where(eq(users.email, email)).get()
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password)
   if (!user || !ok || !user.isActive) throw new Unauthorized(WRONG_CREDENTIALS, 'invalid_credentials')
   limiter.refund([ipKey])
@@ -34,8 +34,8 @@ const newRefresh = (settings: TokenSettings, now: number): NewRefresh => ({
   token: newRefreshToken(),
   expiresAt: now + settings.refreshTtlSeconds * 1000,
 })
-const storeRefresh = (db: Pick<Db, 'insert'>, userId: number, familyId: string, r: NewRefresh) =>
-  db
+const storeRefresh = async (db: Pick<Db, 'insert'>, userId: number, familyId: string, r: NewRefresh) =>
+  await db
     .insert(refreshTokens)
     .values({ userId, familyId, tokenHash: hashSecret(r.token), expiresAt: r.expiresAt })
     .run()
@@ -60,7 +60,7 @@ async function tokenAnswer(signer: AccessSigner, settings: TokenSettings, user: 
 export async function issueTokens(db: Db, signer: AccessSigner, settings: TokenSettings, user: User) {
   const now = Date.now()
   const refresh = newRefresh(settings, now)
-  storeRefresh(db, user.id, crypto.randomUUID(), refresh)
+  await storeRefresh(db, user.id, crypto.randomUUID(), refresh)
   return tokenAnswer(signer, settings, user, refresh, now)
 }
 
@@ -72,57 +72,57 @@ export async function issueTokens(db: Db, signer: AccessSigner, settings: TokenS
 export async function rotateRefresh(db: Db, signer: AccessSigner, settings: TokenSettings, token: string) {
   const now = Date.now()
   const refresh = newRefresh(settings, now)
-  const outcome = db.transaction(
-    (tx) => {
-      const row = tx
-        .select()
-        .from(refreshTokens)
-        .where(eq(refreshTokens.tokenHash, hashSecret(token)))
-        .get()
+  const tokenHash = hashSecret(token)
+  const outcome = await withTx(
+    db,
+    async (tx) => {
+      const row = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).get()
       if (!row || row.revokedAt || row.expiresAt <= now) return { ok: false as const }
       if (row.rotatedAt) {
         // Reuse of a rotated token: someone else may hold the family. Cut it off.
-        tx.update(refreshTokens)
+        await tx
+          .update(refreshTokens)
           .set({ revokedAt: now })
           .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)))
           .run()
         return { ok: false as const }
       }
-      const user = tx.select().from(users).where(eq(users.id, row.userId)).get()
+      const user = await tx.select().from(users).where(eq(users.id, row.userId)).get()
       if (!user?.isActive) return { ok: false as const }
-      tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, row.id)).run()
-      storeRefresh(tx, user.id, row.familyId, refresh)
+      await tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, row.id)).run()
+      await storeRefresh(tx, user.id, row.familyId, refresh)
       return { ok: true as const, user }
-      // Immediate: a read-then-write transaction that starts deferred fails at once (SQLITE_BUSY) when another
-      // process commits between its read and its write; an immediate one waits out busy_timeout instead.
     },
-    { behavior: 'immediate' },
+    // One token is rotated by one request at a time, on any node: the second sees it rotated (reuse).
+    { lock: `refresh:${tokenHash}` },
   )
   if (!outcome.ok) throw new Unauthorized('Token is invalid or expired.', 'token_not_valid')
   return tokenAnswer(signer, settings, outcome.user, refresh, now)
 }
 
 /** Revokes one refresh token; unknown tokens are already as good as revoked. */
-export function revokeRefresh(db: Db, token: string): void {
-  db.update(refreshTokens)
+export async function revokeRefresh(db: Db, token: string): Promise<void> {
+  await db
+    .update(refreshTokens)
     .set({ revokedAt: Date.now() })
     .where(and(eq(refreshTokens.tokenHash, hashSecret(token)), isNull(refreshTokens.revokedAt)))
     .run()
 }
 
 /** Revokes every refresh token of a user (password change, deactivation). */
-export function revokeAllRefreshFor(db: Db, userId: number): void {
-  db.update(refreshTokens)
+export async function revokeAllRefreshFor(db: Db, userId: number): Promise<void> {
+  await db
+    .update(refreshTokens)
     .set({ revokedAt: Date.now() })
     .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
     .run()
 }
 
 /** Housekeeping: removes expired tokens and those revoked or rotated more than a day ago (kept that long for reuse detection). */
-export function pruneRefreshTokens(db: Db, now = Date.now()): number {
+export async function pruneRefreshTokens(db: Db, now = Date.now()): Promise<number> {
   const dayAgo = now - 24 * 3600_000
   return changesOf(
-    db
+    await db
       .delete(refreshTokens)
       .where(or(lt(refreshTokens.expiresAt, now), and(isNotNull(refreshTokens.revokedAt), lt(refreshTokens.revokedAt, dayAgo))))
       .run(),

@@ -14,11 +14,11 @@ export const SESSION_TTL_SECONDS = 7 * 24 * 3600
 export type AdminAuth = { user: User; session: AdminSession }
 
 /** Starts a session for a user; answers the cookie value (shown to the browser only) and the session row. */
-export function createSession(db: Db, userId: number, now = Date.now()) {
+export async function createSession(db: Db, userId: number, now = Date.now()) {
   const cookie = randomBytes(32).toString('base64url')
   // Expired rows are pruned here, the one place sessions are written, so the table never grows unbounded.
-  db.delete(adminSessions).where(lt(adminSessions.expiresAt, now)).run()
-  const session = db
+  await db.delete(adminSessions).where(lt(adminSessions.expiresAt, now)).run()
+  const session = await db
     .insert(adminSessions)
     .values({
       idHash: hashSecret(cookie),
@@ -32,9 +32,9 @@ export function createSession(db: Db, userId: number, now = Date.now()) {
 }
 
 /** The live session and its active user for a cookie value, or null. */
-export function readSession(db: Db, cookie: string | undefined, now = Date.now()): AdminAuth | null {
+export async function readSession(db: Db, cookie: string | undefined, now = Date.now()): Promise<AdminAuth | null> {
   if (!cookie || cookie.length > 100) return null
-  const row = db
+  const row = await db
     .select({ session: adminSessions, user: users })
     .from(adminSessions)
     .innerJoin(users, eq(users.id, adminSessions.userId))
@@ -44,14 +44,14 @@ export function readSession(db: Db, cookie: string | undefined, now = Date.now()
   return row
 }
 
-export function deleteSession(db: Db, idHash: string): void {
-  db.delete(adminSessions).where(eq(adminSessions.idHash, idHash)).run()
+export async function deleteSession(db: Db, idHash: string): Promise<void> {
+  await db.delete(adminSessions).where(eq(adminSessions.idHash, idHash)).run()
 }
 
 /** Ends every session of a user except, optionally, the one making the change (password change, deactivation). */
-export function deleteSessionsOf(db: Db, userId: number, keepIdHash?: string): void {
+export async function deleteSessionsOf(db: Db, userId: number, keepIdHash?: string): Promise<void> {
   const where = keepIdHash ? and(eq(adminSessions.userId, userId), ne(adminSessions.idHash, keepIdHash)) : eq(adminSessions.userId, userId)
-  db.delete(adminSessions).where(where).run()
+  await db.delete(adminSessions).where(where).run()
 }
 
 /** Constant-time comparison of a presented CSRF token with the session's. */

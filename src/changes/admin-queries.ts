@@ -3,7 +3,7 @@
 // Every function checks the caller may see the integration (another tenant's is a 404).
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
-import type { Db } from '../db/client'
+import { allRows, type Db } from '../db/client'
 import { CHANGE_STATES, content, contentChanges, contentTaxonomy, type ChangeState } from '../db/schema'
 import { effectiveTypes } from '../integrations/config'
 import { getVisibleIntegration } from '../integrations/service'
@@ -13,24 +13,25 @@ import { expireLeases } from './lease'
 import { serializeChange } from './serialize'
 
 /** A post's changes, newest first (at most `limit`). */
-export function changesOfItem(db: Db, caller: Caller, integrationId: number, externalId: number, limit = 50) {
-  getVisibleIntegration(db, caller, integrationId)
-  expireLeases(db, integrationId)
-  return db
-    .select()
-    .from(contentChanges)
-    .where(and(eq(contentChanges.integrationId, integrationId), eq(contentChanges.externalId, externalId)))
-    .orderBy(desc(contentChanges.id))
-    .limit(limit)
-    .all()
-    .map(serializeChange)
+export async function changesOfItem(db: Db, caller: Caller, integrationId: number, externalId: number, limit = 50) {
+  await getVisibleIntegration(db, caller, integrationId)
+  await expireLeases(db, integrationId)
+  return (
+    await db
+      .select()
+      .from(contentChanges)
+      .where(and(eq(contentChanges.integrationId, integrationId), eq(contentChanges.externalId, externalId)))
+      .orderBy(desc(contentChanges.id))
+      .limit(limit)
+      .all()
+  ).map(serializeChange)
 }
 
 /** How many changes the integration has in each state (every state present, 0 when none). */
-export function changeCounts(db: Db, caller: Caller, integrationId: number): Record<ChangeState, number> {
-  getVisibleIntegration(db, caller, integrationId)
-  expireLeases(db, integrationId)
-  const rows = db
+export async function changeCounts(db: Db, caller: Caller, integrationId: number): Promise<Record<ChangeState, number>> {
+  await getVisibleIntegration(db, caller, integrationId)
+  await expireLeases(db, integrationId)
+  const rows = await db
     .select({ state: contentChanges.state, n: count() })
     .from(contentChanges)
     .where(eq(contentChanges.integrationId, integrationId))
@@ -42,10 +43,10 @@ export function changeCounts(db: Db, caller: Caller, integrationId: number): Rec
 }
 
 /** Stored titles of the given posts, by WordPress id (a post not stored is absent). */
-export function titlesOf(db: Db, caller: Caller, integrationId: number, externalIds: number[]): Map<number, string> {
-  getVisibleIntegration(db, caller, integrationId)
+export async function titlesOf(db: Db, caller: Caller, integrationId: number, externalIds: number[]): Promise<Map<number, string>> {
+  await getVisibleIntegration(db, caller, integrationId)
   if (!externalIds.length) return new Map()
-  const rows = db
+  const rows = await db
     .select({ id: content.externalId, title: content.title })
     .from(content)
     .where(and(eq(content.integrationId, integrationId), inArray(content.externalId, externalIds)))
@@ -60,31 +61,40 @@ export type TaxonomyChoices = { taxonomy: string; label: string; terms: { id: nu
  * same rule as the edit's own check (src/changes/validate.ts): the taxonomies some stored item of the type carries, or
  * every taxonomy of the structure when none carries any.
  */
-export function taxonomyChoices(db: Db, caller: Caller, integrationId: number, postType: string, perTaxonomy = 500): TaxonomyChoices[] {
-  const { integration } = getVisibleIntegration(db, caller, integrationId)
+export async function taxonomyChoices(
+  db: Db,
+  caller: Caller,
+  integrationId: number,
+  postType: string,
+  perTaxonomy = 500,
+): Promise<TaxonomyChoices[]> {
+  const { integration } = await getVisibleIntegration(db, caller, integrationId)
   const known = effectiveTypes(parseConfig(integration.configJson), 'taxonomies')
-  const carried = db
-    .all<{ taxonomy: string }>(
+  const carried = (
+    await allRows<{ taxonomy: string }>(
+      db,
       sql`select distinct j.key as taxonomy from ${content} c, json_each(c.terms_json) j
           where c.integration_id = ${integrationId} and c.post_type = ${postType} order by 1`,
     )
-    .map((r) => r.taxonomy)
+  ).map((r) => r.taxonomy)
   const names = carried.length ? carried : Object.keys(known).sort()
-  return names.map((taxonomy) => {
-    const rows = db
-      .select({ id: contentTaxonomy.externalId, name: contentTaxonomy.name })
-      .from(contentTaxonomy)
-      .where(and(eq(contentTaxonomy.integrationId, integrationId), eq(contentTaxonomy.taxonomy, taxonomy)))
-      .orderBy(asc(contentTaxonomy.treePath))
-      .limit(perTaxonomy + 1)
-      .all()
-    const label = Object.hasOwn(known, taxonomy) ? known[taxonomy]!.label : taxonomy
-    return { taxonomy, label, terms: rows.slice(0, perTaxonomy), truncated: rows.length > perTaxonomy }
-  })
+  return Promise.all(
+    names.map(async (taxonomy) => {
+      const rows = await db
+        .select({ id: contentTaxonomy.externalId, name: contentTaxonomy.name })
+        .from(contentTaxonomy)
+        .where(and(eq(contentTaxonomy.integrationId, integrationId), eq(contentTaxonomy.taxonomy, taxonomy)))
+        .orderBy(asc(contentTaxonomy.treePath))
+        .limit(perTaxonomy + 1)
+        .all()
+      const label = Object.hasOwn(known, taxonomy) ? known[taxonomy]!.label : taxonomy
+      return { taxonomy, label, terms: rows.slice(0, perTaxonomy), truncated: rows.length > perTaxonomy }
+    }),
+  )
 }
 
 /** The header's push-back facts: the delivery path (or why changes wait) and how many changes are still open. */
-export function pushInfo(db: Db, caller: Caller, integrationId: number) {
-  const counts = changeCounts(db, caller, integrationId)
-  return { delivery: deliveryPath(db, integrationId), open: counts.pending + counts.delivering + counts.conflict, counts }
+export async function pushInfo(db: Db, caller: Caller, integrationId: number) {
+  const counts = await changeCounts(db, caller, integrationId)
+  return { delivery: await deliveryPath(db, integrationId), open: counts.pending + counts.delivering + counts.conflict, counts }
 }

@@ -9,12 +9,12 @@ export const PLUGIN_FRESH_MS = 24 * 3600_000
 export type DeliveryPath = { path: 'plugin' | 'rest' | null; reason: string }
 
 /** Plugin if it polled or registered its endpoint in the last 24 h, else rest if pull credentials are saved, else null. */
-export function deliveryPath(db: Db, integrationId: number, now = Date.now()): DeliveryPath {
-  const ep = db.select().from(pluginEndpoints).where(eq(pluginEndpoints.integrationId, integrationId)).get()
+export async function deliveryPath(db: Db, integrationId: number, now = Date.now()): Promise<DeliveryPath> {
+  const ep = await db.select().from(pluginEndpoints).where(eq(pluginEndpoints.integrationId, integrationId)).get()
   const last = Math.max(Date.parse(ep?.lastSeenAt ?? '') || 0, Date.parse(ep?.registeredAt ?? '') || 0)
   if (last && now - last <= PLUGIN_FRESH_MS)
     return { path: 'plugin', reason: `The IGNY8 plugin was last seen ${new Date(last).toISOString()}; it delivers the changes.` }
-  const creds = db
+  const creds = await db
     .select({ id: pullCredentials.integrationId })
     .from(pullCredentials)
     .where(eq(pullCredentials.integrationId, integrationId))

@@ -42,24 +42,24 @@ export function changesRoutes(ctx: AppContext) {
       .use(authGuard(ctx))
       .patch(
         '/content/:external_id',
-        ({ caller, params, body, set }) => {
+        async ({ caller, params, body, set }) => {
           set.status = 202
-          return ok(editContent(db, caller, params.id, params.external_id, body))
+          return ok(await editContent(db, caller, params.id, params.external_id, body))
         },
         { auth: true, params: itemParams, ...jsonBody(patchContentBody), response: response.queued },
       )
       .post(
         '/content',
-        ({ caller, params, body, set }) => {
+        async ({ caller, params, body, set }) => {
           set.status = 202
-          return ok(createContent(db, caller, params.id, body))
+          return ok(await createContent(db, caller, params.id, body))
         },
         { auth: true, params: idParams, ...jsonBody(createContentBody), response: response.queued },
       )
       .get(
         '/changes',
-        ({ caller, params, query, request }) => {
-          const { count, results } = listChanges(db, caller, params.id, query)
+        async ({ caller, params, query, request }) => {
+          const { count, results } = await listChanges(db, caller, params.id, query)
           return listEnvelope(request.url, config.baseUrl, query, count, results)
         },
         { auth: true, params: idParams, query: changesQuery, response: response.list },
@@ -67,29 +67,29 @@ export function changesRoutes(ctx: AppContext) {
       // A list envelope like every list, in one page: what is leased now (up to 50); the next poll gets the rest.
       .get(
         '/changes/pending',
-        ({ caller, params }) => {
-          const results = pollPending(db, caller, params.id)
+        async ({ caller, params }) => {
+          const results = await pollPending(db, caller, params.id)
           return { success: true as const, count: results.length, next: null, previous: null, results }
         },
         { auth: true, params: idParams, response: response.pending },
       )
-      .get('/changes/:cid', ({ caller, params }) => ok(getChange(db, caller, params.id, params.cid)), {
+      .get('/changes/:cid', async ({ caller, params }) => ok(await getChange(db, caller, params.id, params.cid)), {
         auth: true,
         params: changeParams,
         response: response.one,
       })
-      .delete('/changes/:cid', ({ caller, params }) => ok(cancelChange(db, caller, params.id, params.cid)), {
+      .delete('/changes/:cid', async ({ caller, params }) => ok(await cancelChange(db, caller, params.id, params.cid)), {
         auth: true,
         params: changeParams,
         response: response.cancel,
       })
-      .post('/changes/:cid/resolve', ({ caller, params, body }) => ok(resolveChange(db, caller, params.id, params.cid, body)), {
+      .post('/changes/:cid/resolve', async ({ caller, params, body }) => ok(await resolveChange(db, caller, params.id, params.cid, body)), {
         auth: true,
         params: changeParams,
         ...jsonBody(resolveBody),
         response: response.answer,
       })
-      .post('/changes/:cid/result', ({ caller, params, body }) => ok(answerResult(db, caller, params.id, params.cid, body)), {
+      .post('/changes/:cid/result', async ({ caller, params, body }) => ok(await answerResult(db, caller, params.id, params.cid, body)), {
         auth: true,
         params: changeParams,
         ...jsonBody(resultBody),

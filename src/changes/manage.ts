@@ -1,7 +1,7 @@
 // Reading, cancelling and resolving changes (users; API keys may read their own site's changes).
 import { and, count, desc, eq, type SQL } from 'drizzle-orm'
 import { requireUser, type Caller } from '../auth/caller'
-import type { Db } from '../db/client'
+import { type Db, withTx } from '../db/client'
 import { contentChanges, type ChangeState } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
 import { Conflict, Invalid, issuesToFieldErrors } from '../http/errors'
@@ -16,36 +16,44 @@ import { expireLeases } from './lease'
 import { checkTerms } from './validate'
 
 /** Newest first, optionally of one state. */
-export function listChanges(db: Db, caller: Caller, integrationId: number, q: Page & { state?: ChangeState }) {
-  getVisibleIntegration(db, caller, integrationId)
-  expireLeases(db, integrationId)
+export async function listChanges(db: Db, caller: Caller, integrationId: number, q: Page & { state?: ChangeState }) {
+  await getVisibleIntegration(db, caller, integrationId)
+  await expireLeases(db, integrationId)
   const conditions: SQL[] = [eq(contentChanges.integrationId, integrationId)]
   if (q.state) conditions.push(eq(contentChanges.state, q.state))
   const where = and(...conditions)
-  const total = db.select({ n: count() }).from(contentChanges).where(where).get()!.n
-  const rows = db.select().from(contentChanges).where(where).orderBy(desc(contentChanges.id)).limit(q.page_size).offset(offsetOf(q)).all()
+  const total = (await db.select({ n: count() }).from(contentChanges).where(where).get())!.n
+  const rows = await db
+    .select()
+    .from(contentChanges)
+    .where(where)
+    .orderBy(desc(contentChanges.id))
+    .limit(q.page_size)
+    .offset(offsetOf(q))
+    .all()
   return { count: total, results: rows.map(serializeChange) }
 }
 
-export function getChange(db: Db, caller: Caller, integrationId: number, cid: number) {
-  getVisibleIntegration(db, caller, integrationId)
-  expireLeases(db, integrationId)
-  return serializeChange(changeOf(db, integrationId, cid))
+export async function getChange(db: Db, caller: Caller, integrationId: number, cid: number) {
+  await getVisibleIntegration(db, caller, integrationId)
+  await expireLeases(db, integrationId)
+  return serializeChange(await changeOf(db, integrationId, cid))
 }
 
 /** DELETE: cancels a `pending` or `conflict` change; any other state is 409. */
-export function cancelChange(db: Db, caller: Caller, integrationId: number, cid: number) {
+export async function cancelChange(db: Db, caller: Caller, integrationId: number, cid: number) {
   requireUser(caller)
-  getVisibleIntegration(db, caller, integrationId)
-  expireLeases(db, integrationId)
-  return db.transaction(
-    (tx) => {
-      const change = changeOf(tx, integrationId, cid)
+  await getVisibleIntegration(db, caller, integrationId)
+  await expireLeases(db, integrationId)
+  return await withTx(
+    db,
+    async (tx) => {
+      const change = await changeOf(tx, integrationId, cid)
       if (change.state !== 'pending' && change.state !== 'conflict')
         throw new Conflict(`Only a pending change or one in conflict can be cancelled; this one is ${change.state}.`, 'change_not_open')
-      return serializeChange(setChange(tx, cid, { state: 'cancelled', leaseOwner: null, leaseExpiresAt: null }))
+      return serializeChange(await setChange(tx, cid, { state: 'cancelled', leaseOwner: null, leaseExpiresAt: null }))
     },
-    { behavior: 'immediate' },
+    { lock: `changes:${integrationId}` },
   )
 }
 
@@ -53,17 +61,17 @@ export function cancelChange(db: Db, caller: Caller, integrationId: number, cid:
  * POST …/resolve/: every conflicting field must be named. The change goes back to `pending` with WordPress's version as
  * its new base; fields resolved to `wordpress` leave it, and a change left with no fields ends `cancelled`.
  */
-export function resolveChange(db: Db, caller: Caller, integrationId: number, cid: number, input: ResolveInput) {
+export async function resolveChange(db: Db, caller: Caller, integrationId: number, cid: number, input: ResolveInput) {
   requireUser(caller)
-  const { integration } = getVisibleIntegration(db, caller, integrationId)
-  const change = changeOf(db, integrationId, cid)
+  const { integration } = await getVisibleIntegration(db, caller, integrationId)
+  const change = await changeOf(db, integrationId, cid)
   if (change.state !== 'conflict')
     throw new Conflict(`Only a change in conflict can be resolved; this one is ${change.state}.`, 'not_in_conflict')
   const stored = parseJson<StoredConflict | null>(change.conflictJson, null)
   const conflicting = Object.keys(stored?.fields ?? {}) as ChangeField[]
   const values = checkChoices(input, conflicting)
   if (values.terms)
-    checkTerms(db, integrationId, parseConfig(integration.configJson), change.postType, values.terms as Record<string, number[]>)
+    await checkTerms(db, integrationId, parseConfig(integration.configJson), change.postType, values.terms as Record<string, number[]>)
 
   const fields = parseJson<FieldValues>(change.fieldsJson, {})
   for (const f of conflicting) {
@@ -72,14 +80,15 @@ export function resolveChange(db: Db, caller: Caller, integrationId: number, cid
     else if (choice !== 'igny8') fields[f] = values[f]
   }
   const left = Object.keys(fields).length > 0
-  const result = db.transaction(
-    (tx) => {
+  const result = await withTx(
+    db,
+    async (tx) => {
       // Checked again inside the write: a concurrent resolve or cancel must not be overwritten.
-      if (changeOf(tx, integrationId, cid).state !== 'conflict')
+      if ((await changeOf(tx, integrationId, cid)).state !== 'conflict')
         throw new Conflict('This change was changed meanwhile; reload it.', 'not_in_conflict')
       const base: FieldValues = {}
       for (const f of Object.keys(fields) as ChangeField[]) base[f] = stored?.wordpress[f]
-      return setChange(tx, cid, {
+      return await setChange(tx, cid, {
         state: left ? 'pending' : 'cancelled',
         fieldsJson: JSON.stringify(fields),
         baseJson: JSON.stringify(base),
@@ -90,7 +99,7 @@ export function resolveChange(db: Db, caller: Caller, integrationId: number, cid
         nextAttemptAt: null,
       })
     },
-    { behavior: 'immediate' },
+    { lock: `changes:${integrationId}` },
   )
   if (left) queued(db, integrationId)
   return serializeChange(result)

@@ -20,13 +20,13 @@ export type NudgeResult = { sent: boolean; status?: number; error?: string }
 
 /** POSTs {"integration", "pending"} to the registered endpoint when changes are pending; never throws. */
 export async function sendNudge(db: Db, config: Config, integrationId: number, signal?: AbortSignal): Promise<NudgeResult> {
-  const ep = db.select().from(pluginEndpoints).where(eq(pluginEndpoints.integrationId, integrationId)).get()
+  const ep = await db.select().from(pluginEndpoints).where(eq(pluginEndpoints.integrationId, integrationId)).get()
   if (!ep?.url || !ep.secretEnc) return { sent: false }
-  const pending = db
+  const pending = (await db
     .select({ n: count() })
     .from(contentChanges)
     .where(and(eq(contentChanges.integrationId, integrationId), eq(contentChanges.state, 'pending')))
-    .get()!.n
+    .get())!.n
   if (!pending) return { sent: false }
   try {
     const secret = openPassword(config.secret, integrationId, ep.secretEnc)

@@ -19,20 +19,20 @@ import { changeOf, nowIso } from './store'
  * POST …/changes/{cid}/result/: only the key holding the lease may answer (409 otherwise). A lease that ran out
  * but was not taken by anyone else still counts: the plugin may have written to WordPress just before it ran out.
  */
-export function answerResult(db: Db, caller: Caller, integrationId: number, cid: number, body: ResultInput) {
-  requirePlugin(db, caller, integrationId)
-  markSeen(db, integrationId)
+export async function answerResult(db: Db, caller: Caller, integrationId: number, cid: number, body: ResultInput) {
+  await requirePlugin(db, caller, integrationId)
+  await markSeen(db, integrationId)
   const owner = keyOwner(caller)
   const held = (c: { state: string; leaseOwner: string | null }) =>
     c.leaseOwner === owner && (c.state === 'delivering' || c.state === 'pending')
-  const change = changeOf(db, integrationId, cid)
+  const change = await changeOf(db, integrationId, cid)
   if (!held(change))
     throw new Conflict(
       'This change is not leased to this API key (the lease ran out and was taken, or it is already settled).',
       'not_lease_holder',
     )
   const attempt = toAttempt(change, body)
-  const settled = settle(db, change, attempt, 'plugin', held)
+  const settled = await settle(db, change, attempt, 'plugin', held)
   if (!settled) throw new Conflict('This change is not leased to this API key any more.', 'not_lease_holder')
   if (settled.state === 'pending') queued(db, integrationId)
   return serializeChange(settled)
@@ -61,7 +61,7 @@ export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64'
  * encrypted. The URL passes the same SSRF guard as pulls (400 naming `url`).
  */
 export async function registerEndpoint(db: Db, config: Config, caller: Caller, integrationId: number, url: string) {
-  requirePlugin(db, caller, integrationId)
+  await requirePlugin(db, caller, integrationId)
   try {
     await resolveTarget(new URL(url), addressCheck(config.pullAllowPrivate))
   } catch (e) {
@@ -70,7 +70,8 @@ export async function registerEndpoint(db: Db, config: Config, caller: Caller, i
   }
   const secret = newWebhookSecret()
   const values = { url, secretEnc: sealPassword(config.secret, integrationId, secret), registeredAt: nowIso(), lastSeenAt: nowIso() }
-  db.insert(pluginEndpoints)
+  await db
+    .insert(pluginEndpoints)
     .values({ integrationId, ...values })
     .onConflictDoUpdate({ target: pluginEndpoints.integrationId, set: values })
     .run()

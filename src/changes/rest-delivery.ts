@@ -26,30 +26,30 @@ type RestPost = Record<string, unknown> & { id?: number; modified_gmt?: string; 
 export async function deliverOverRest(db: Db, config: Config, integrationId: number, owner: string, signal?: AbortSignal): Promise<number> {
   let creds
   try {
-    creds = loadCredentials(db, config.secret, integrationId)
+    creds = await loadCredentials(db, config.secret, integrationId)
   } catch (e) {
     creds = e instanceof PullError ? e : null
   }
   if (!creds) return 0
   // A few at a time, so each lease (5 min) comfortably covers its deliveries even against a slow site.
-  let leased = leaseDue(db, integrationId, owner, 'rest', REST_BATCH)
+  let leased = await leaseDue(db, integrationId, owner, 'rest', REST_BATCH)
   if (!leased.length) return 0
   const held = (c: ContentChange) => c.leaseOwner === owner && c.state === 'delivering'
-  const finish = (c: ContentChange, a: Attempt) => settle(db, c, a, 'pull', held)
-  const failAll = (error: string) => {
-    for (const c of leased) finish(c, { status: 'failed', error, retry: true })
+  const finish = async (c: ContentChange, a: Attempt) => await settle(db, c, a, 'pull', held)
+  const failAll = async (error: string) => {
+    for (const c of leased) await finish(c, { status: 'failed', error, retry: true })
     return leased.length
   }
-  if (creds instanceof PullError) return failAll(creds.message)
+  if (creds instanceof PullError) return await failAll(creds.message)
   let client: WpClient
   let types: Types
   try {
     client = (await WpClient.connect(creds, policyFor(config, { signal }))).client
     types = await readTypes(client)
   } catch (e) {
-    return failAll(e instanceof PullError ? e.message : 'WordPress could not be reached.')
+    return await failAll(e instanceof PullError ? e.message : 'WordPress could not be reached.')
   }
-  const again = (c: ContentChange) => leaseAgain(db, c.id, owner, 'rest')
+  const again = async (c: ContentChange) => await leaseAgain(db, c.id, owner, 'rest')
   let done = 0
   while (leased.length) {
     for (const change of leased) {
@@ -59,7 +59,7 @@ export async function deliverOverRest(db: Db, config: Config, integrationId: num
       done++
     }
     if (done >= MAX_PER_RUN) break
-    leased = leaseDue(db, integrationId, owner, 'rest', REST_BATCH)
+    leased = await leaseDue(db, integrationId, owner, 'rest', REST_BATCH)
   }
   return done
 }
@@ -68,8 +68,8 @@ async function deliverOne(
   client: WpClient,
   types: Types,
   change: ContentChange,
-  finish: (c: ContentChange, a: Attempt) => ContentChange | null,
-  again: (c: ContentChange) => ContentChange | null,
+  finish: (c: ContentChange, a: Attempt) => Promise<ContentChange | null>,
+  again: (c: ContentChange) => Promise<ContentChange | null>,
 ) {
   const fields = parseJson<FieldValues>(change.fieldsJson, {})
   if (fields.seo !== undefined) return finish(change, { status: 'failed', error: SEO_NEEDS_PLUGIN, retry: false })
@@ -82,9 +82,9 @@ async function deliverOne(
       const now = toItem((await client.get<RestPost>(`${route}/${change.externalId}`, { context: 'edit' })).data)
       if (!sameInstant(now.modified_at, change.baseModifiedAt)) {
         // Changed in WordPress since the edit: merge as for the plugin's conflict answer; re-based → write on now.
-        const after = finish(change, { status: 'conflict', item: now })
+        const after = await finish(change, { status: 'conflict', item: now })
         if (!after || after.state !== 'pending') return after
-        const next = again(after)
+        const next = await again(after)
         if (!next) return after
         current = next
       }

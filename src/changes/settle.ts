@@ -2,7 +2,7 @@
 // pending again, stopped in conflict, retried after a backoff, or failed. Each outcome is a `pushback` sync event.
 import { syncContent } from '../content/items'
 import { syncContentBody, type ItemInput } from '../content/model'
-import type { Db } from '../db/client'
+import { type Db, withTx } from '../db/client'
 import { contentChanges, type ContentChange } from '../db/schema'
 import { eq } from 'drizzle-orm'
 import { Invalid, issuesToFieldErrors } from '../http/errors'
@@ -40,24 +40,31 @@ export function itemValues(item: ItemInput): FieldValues {
 }
 
 /** Stores the post as WordPress has it now, exactly as a sync-content batch of one would (so its echo is `unchanged`). */
-export function storeItem(db: Db, integrationId: number, item: ItemInput, source: EventSource) {
-  return syncContent(db, null, integrationId, { items: [item], deleted: [] }, source)
+export async function storeItem(db: Db, integrationId: number, item: ItemInput, source: EventSource) {
+  return await syncContent(db, null, integrationId, { items: [item], deleted: [] }, source)
 }
 
 /**
  * Applies an attempt's outcome to the change, if `stillHeld` agrees inside the write transaction (the lease may have
  * passed to someone else meanwhile). Answers the updated change, or null when it was no longer held.
  */
-export function settle(db: Db, change: ContentChange, attempt: Attempt, source: EventSource, stillHeld: (c: ContentChange) => boolean) {
+export async function settle(
+  db: Db,
+  change: ContentChange,
+  attempt: Attempt,
+  source: EventSource,
+  stillHeld: (c: ContentChange) => boolean,
+) {
   const startedAt = new Date()
-  if (attempt.status !== 'failed') storeItem(db, change.integrationId, attempt.item, source)
-  return db.transaction(
-    (tx) => {
-      const current = tx.select().from(contentChanges).where(eq(contentChanges.id, change.id)).get()
+  if (attempt.status !== 'failed') await storeItem(db, change.integrationId, attempt.item, source)
+  return await withTx(
+    db,
+    async (tx) => {
+      const current = await tx.select().from(contentChanges).where(eq(contentChanges.id, change.id)).get()
       if (!current || !stillHeld(current)) return null
-      const { values, status, summary, error } = decide(db, current, attempt)
-      const updated = setChange(tx, current.id, { ...values, leaseOwner: null, leaseExpiresAt: null })
-      recordEvent(tx, {
+      const { values, status, summary, error } = await decide(tx, current, attempt)
+      const updated = await setChange(tx, current.id, { ...values, leaseOwner: null, leaseExpiresAt: null })
+      await recordEvent(tx, {
         integrationId: current.integrationId,
         kind: 'pushback',
         source,
@@ -69,13 +76,13 @@ export function settle(db: Db, change: ContentChange, attempt: Attempt, source: 
       })
       return updated
     },
-    { behavior: 'immediate' },
+    { lock: `changes:${change.integrationId}` },
   )
 }
 
 type Decision = { values: Partial<ContentChange>; status: 'ok' | 'error'; summary: string; error?: string }
 
-function decide(db: Db, change: ContentChange, attempt: Attempt): Decision {
+async function decide(db: Db, change: ContentChange, attempt: Attempt): Promise<Decision> {
   if (attempt.status === 'applied')
     return {
       values: { state: 'applied', appliedAt: nowIso(), externalId: attempt.externalId, error: null, nextAttemptAt: null },
@@ -86,7 +93,7 @@ function decide(db: Db, change: ContentChange, attempt: Attempt): Decision {
 
   const fields = parseJson<FieldValues>(change.fieldsJson, {})
   const wordpress = itemValues(attempt.item)
-  const policy = parseConfig(getIntegrationWithSite(db, change.integrationId).integration.configJson).conflict_policy ?? 'manual'
+  const policy = parseConfig((await getIntegrationWithSite(db, change.integrationId)).integration.configJson).conflict_policy ?? 'manual'
   const outcome = mergeChange({ kind: change.kind, base: parseJson(change.baseJson, {}), igny8: fields, wordpress, policy })
   if (outcome.kind === 'gone') return failure(change, outcome.reason, false)
   const seen = attempt.item.modified_at

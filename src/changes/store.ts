@@ -10,8 +10,8 @@ type Reader = Pick<Db, 'select'>
 export const nowIso = () => new Date().toISOString()
 
 /** One change of an integration, else 404 (a change of another integration is as unknown as a missing one). */
-export function changeOf(db: Reader, integrationId: number, cid: number): ContentChange {
-  const row = db
+export async function changeOf(db: Reader, integrationId: number, cid: number): Promise<ContentChange> {
+  const row = await db
     .select()
     .from(contentChanges)
     .where(and(eq(contentChanges.id, cid), eq(contentChanges.integrationId, integrationId)))
@@ -21,8 +21,8 @@ export function changeOf(db: Reader, integrationId: number, cid: number): Conten
 }
 
 /** The stored item with a WordPress id, if any. */
-export function storedItem(db: Reader, integrationId: number, externalId: number): ContentItem | undefined {
-  return db
+export async function storedItem(db: Reader, integrationId: number, externalId: number): Promise<ContentItem | undefined> {
+  return await db
     .select()
     .from(content)
     .where(and(eq(content.integrationId, integrationId), eq(content.externalId, externalId)))
@@ -30,8 +30,8 @@ export function storedItem(db: Reader, integrationId: number, externalId: number
 }
 
 /** The change of a post still open for more edits (`pending` or `conflict`), if any. */
-export function openChangeFor(db: Reader, integrationId: number, externalId: number): ContentChange | undefined {
-  return db
+export async function openChangeFor(db: Reader, integrationId: number, externalId: number): Promise<ContentChange | undefined> {
+  return await db
     .select()
     .from(contentChanges)
     .where(
@@ -47,13 +47,13 @@ export function openChangeFor(db: Reader, integrationId: number, externalId: num
 }
 
 /** What is stored now for each of `fields` of an item: the base of a three-way merge. Terms and SEO as the change names them. */
-export function storedValues(db: Reader, item: ContentItem, fields: FieldValues): FieldValues {
+export async function storedValues(db: Reader, item: ContentItem, fields: FieldValues): Promise<FieldValues> {
   const out: FieldValues = {}
   for (const f of Object.keys(fields) as ChangeField[]) {
     if (f === 'title' || f === 'slug' || f === 'status') out[f] = item[f]
     else if (f === 'excerpt') out.excerpt = item.excerpt ?? ''
     else if (f === 'content') {
-      const row = db.select({ body: contentBodies.body }).from(contentBodies).where(eq(contentBodies.contentId, item.id)).get()
+      const row = await db.select({ body: contentBodies.body }).from(contentBodies).where(eq(contentBodies.contentId, item.id)).get()
       out.content = row?.body ?? ''
     } else if (f === 'seo') out.seo = { title: item.seoTitle, description: item.seoDescription }
     else if (f === 'terms') {
@@ -75,13 +75,13 @@ const safeParse = (json: string): Record<string, unknown> => {
 }
 
 /** Updates one change, stamping updated_at. */
-export function setChange(db: Pick<Db, 'update'>, id: number, values: Partial<ContentChange>): ContentChange {
-  return db
+export async function setChange(db: Pick<Db, 'update'>, id: number, values: Partial<ContentChange>): Promise<ContentChange> {
+  return (await db
     .update(contentChanges)
     .set({ ...values, updatedAt: nowIso() })
     .where(eq(contentChanges.id, id))
     .returning()
-    .get()!
+    .get())!
 }
 
 /** Later edits win per field; terms and SEO are maps the change names keys of, so they merge per key. */

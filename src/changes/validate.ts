@@ -1,6 +1,6 @@
 // Checks an edit against what the site has: the post type, its taxonomies and the stored term ids.
 import { and, eq, sql } from 'drizzle-orm'
-import type { Db } from '../db/client'
+import { firstRow, type Db } from '../db/client'
 import { content, contentTaxonomy } from '../db/schema'
 import { Invalid } from '../http/errors'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
@@ -17,35 +17,45 @@ export function checkPostType(config: IntegrationConfig, postType: string): void
  * taxonomy is the type's when some stored item of the type carries it; a type none of whose items carry any taxonomy
  * yet (a first post) may use every taxonomy of the structure.
  */
-export function checkTerms(db: Db, integrationId: number, config: IntegrationConfig, postType: string, terms: Record<string, number[]>) {
+export async function checkTerms(
+  db: Db,
+  integrationId: number,
+  config: IntegrationConfig,
+  postType: string,
+  terms: Record<string, number[]>,
+) {
   const errors: Record<string, string[]> = {}
   const known = effectiveTypes(config, 'taxonomies')
-  const carried = (taxonomy?: string) =>
-    !!db.get<{ x: number } | undefined>(sql`
+  const carried = async (taxonomy?: string) =>
+    !!(await firstRow<{ x: number }>(
+      db,
+      sql`
       select 1 as x from ${content} c, json_each(c.terms_json) j
       where c.integration_id = ${integrationId} and c.post_type = ${postType}
-        ${taxonomy === undefined ? sql`` : sql`and j.key = ${taxonomy}`} limit 1`)
-  const typeCarriesAny = Object.keys(terms).length > 0 && carried()
+        ${taxonomy === undefined ? sql`` : sql`and j.key = ${taxonomy}`} limit 1`,
+    ))
+  const typeCarriesAny = Object.keys(terms).length > 0 && (await carried())
   for (const [taxonomy, ids] of Object.entries(terms)) {
-    const has = typeCarriesAny ? carried(taxonomy) : Object.hasOwn(known, taxonomy)
+    const has = typeCarriesAny ? await carried(taxonomy) : Object.hasOwn(known, taxonomy)
     if (!has) {
       errors[`terms.${taxonomy}`] = [`Post type "${postType}" has no taxonomy "${taxonomy}".`]
       continue
     }
     if (!ids.length) continue
     const stored = new Set(
-      db
-        .select({ id: contentTaxonomy.externalId })
-        .from(contentTaxonomy)
-        .where(
-          and(
-            eq(contentTaxonomy.integrationId, integrationId),
-            eq(contentTaxonomy.taxonomy, taxonomy),
-            sql`${contentTaxonomy.externalId} in (select value from json_each(${JSON.stringify(ids)}))`,
-          ),
-        )
-        .all()
-        .map((r) => r.id),
+      (
+        await db
+          .select({ id: contentTaxonomy.externalId })
+          .from(contentTaxonomy)
+          .where(
+            and(
+              eq(contentTaxonomy.integrationId, integrationId),
+              eq(contentTaxonomy.taxonomy, taxonomy),
+              sql`${contentTaxonomy.externalId} in (select value from json_each(${JSON.stringify(ids)}))`,
+            ),
+          )
+          .all()
+      ).map((r) => r.id),
     )
     ids.forEach((id, i) => {
       if (!stored.has(id)) errors[`terms.${taxonomy}.${i}`] = [`No stored ${taxonomy} term has id ${id}.`]

@@ -19,15 +19,15 @@ export const RENUDGE_MS = 60_000
 export type ChangeWorker = { wake(integrationId?: number): void; idle(): Promise<void>; stop(): Promise<void> }
 
 /** Starts the worker of `db`; `stop()` waits for a running delivery (aborting its requests) before it answers. */
-export function startChangeWorker(
+export async function startChangeWorker(
   deps: { db: Db; config: Config; log: Logger },
   opts: { intervalMs?: number; renudgeMs?: number } = {},
-): ChangeWorker {
+): Promise<ChangeWorker> {
   const { db, config, log } = deps
   const owner = `rest:${process.pid}:${randomUUID().slice(0, 8)}`
   const abort = new AbortController()
   // Integrations whose plugin should hear about new changes; on start, every one with changes waiting.
-  const toNudge = new Set<number>(selectDistinct(db, 'pending'))
+  const toNudge = new Set<number>(await selectDistinct(db, 'pending'))
   let running: Promise<void> | null = null
   let again = false
   let stopped = false
@@ -40,13 +40,13 @@ export function startChangeWorker(
   }
 
   async function tick() {
-    expireLeases(db)
+    await expireLeases(db)
     const nudges = [...toNudge]
     toNudge.clear()
-    for (const id of nudges) if (deliveryPath(db, id).path !== 'rest') await nudge(id)
-    for (const id of selectDistinct(db, 'due')) {
+    for (const id of nudges) if ((await deliveryPath(db, id)).path !== 'rest') await nudge(id)
+    for (const id of await selectDistinct(db, 'due')) {
       if (abort.signal.aborted) return
-      const path = deliveryPath(db, id).path
+      const path = (await deliveryPath(db, id)).path
       if (path === 'rest') await deliverOverRest(db, config, id, owner, abort.signal)
       // Changes still waiting for the plugin (it took only part of a large queue, or missed a nudge): nudge it
       // again, at most once a minute, so a site without visitors (no WP-Cron runs) still drains its queue.

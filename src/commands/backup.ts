@@ -5,10 +5,14 @@ import { dirname, resolve } from 'node:path'
 import { fail } from './shared'
 import { dbFile, type Config } from '../config'
 import { writeBackup } from '../cron/backup'
-import { openDb } from '../db/client'
+import { closeDb, openDb } from '../db/client'
 import { describeSafely } from '../http/errors'
 
 export async function backup(config: Config, file: string): Promise<number> {
+  if (config.databaseUrl)
+    return fail(
+      'igny8 backup copies the embedded SQLite database; on PostgreSQL, back it up with pg_dump (the operator owns those backups)',
+    )
   const target = resolve(file)
   if (existsSync(target)) return fail(`${target} already exists; refusing to overwrite it (choose a new name or remove the old file first)`)
   if (!existsSync(dirname(target))) return fail(`the directory ${dirname(target)} does not exist`)
@@ -20,7 +24,7 @@ export async function backup(config: Config, file: string): Promise<number> {
   } catch (e) {
     return fail(`the backup could not be written: ${describeSafely(e)}`)
   } finally {
-    db.$client.close()
+    await closeDb(db)
   }
   process.stdout.write(`backup of ${source} written to ${target} (${statSync(target).size} bytes)\n`)
   return 0

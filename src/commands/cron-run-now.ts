@@ -10,7 +10,7 @@ export async function cronRunNow(config: Config): Promise<number> {
   ensureDataDir(config.dataDir)
   return withDb(config, async (db) => {
     const now = new Date()
-    markInstalled(db, now)
+    await markInstalled(db, now)
     // Warnings and errors go to stderr as JSON lines; stdout gets the readable summary.
     const log = createLogger('warn', (line) => process.stderr.write(line + '\n'))
     const result = await runDailyJob({ db, config, log }, now, { trigger: 'cli' })

@@ -7,8 +7,8 @@ export async function health(config: Config): Promise<number> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/api/v1/health/`
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(3000) })
-    const body = (await res.json()) as { data?: { status?: string } }
-    process.stdout.write(`${res.status} ${body.data?.status ?? 'unknown'}\n`)
+    const body = (await res.json()) as { data?: { status?: string; engine?: string } }
+    process.stdout.write(`${res.status} ${body.data?.status ?? 'unknown'} (${body.data?.engine ?? 'unknown'})\n`)
     return res.ok ? 0 : 1
   } catch (e) {
     return fail(`no healthy server at ${url} (${(e as Error).name})`)

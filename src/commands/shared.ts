@@ -1,7 +1,8 @@
 // What every command shares: the one-line failure, opening the database for one command, reading a password.
 import type { Config } from '../config'
-import { dbFile } from '../config'
-import { migrateDb, openDb, type Db } from '../db/client'
+import { dbTarget } from '../config'
+import { closeDb, openDb, type Db } from '../db/client'
+import { migrateDb } from '../db/migrate'
 
 /** Prints `igny8: message` to stderr and answers the exit code 2. */
 export function fail(message: string): number {
@@ -11,12 +12,12 @@ export function fail(message: string): number {
 
 /** Opens (and migrates) the configured database for the length of `run`, and always closes it. */
 export async function withDb<T>(config: Config, run: (db: Db) => T | Promise<T>): Promise<T> {
-  const db = openDb(dbFile(config))
+  const db = openDb(dbTarget(config))
   try {
-    migrateDb(db)
+    await migrateDb(db)
     return await run(db)
   } finally {
-    db.$client.close()
+    await closeDb(db)
   }
 }
 

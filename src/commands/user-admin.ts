@@ -24,7 +24,7 @@ export async function userSetPassword(config: Config, values: { email?: string; 
 }
 
 export async function userList(config: Config): Promise<number> {
-  const rows = await withDb(config, (db) => listUsers(db, OPERATOR))
+  const rows = await withDb(config, async (db) => await listUsers(db, OPERATOR))
   for (const u of rows)
     process.stdout.write(`${String(u.id).padStart(4)}  ${u.email}${u.is_admin ? '  admin' : ''}${u.is_active ? '' : '  (inactive)'}\n`)
   if (!rows.length) process.stdout.write('no users yet\n')

@@ -1,6 +1,6 @@
 // What content and term batches share: access checks, the transaction, counting and the sync-log event.
 import type { Caller } from '../auth/caller'
-import type { Db } from '../db/client'
+import { type Db, withTx } from '../db/client'
 import { Forbidden } from '../http/errors'
 import { parseConfig, type IntegrationConfig } from '../integrations/config'
 import { getIntegrationWithSite, getVisibleIntegration } from '../integrations/service'
@@ -12,23 +12,26 @@ export type BatchResult = { created: number; updated: number; unchanged: number;
 export const emptyResult = (): BatchResult => ({ created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: [] })
 
 /** Checks access, then runs `apply` and records its event in one immediate transaction. */
-export function runBatch(
+export async function runBatch(
   db: Db,
   caller: Caller | null,
   integrationId: number,
   kind: 'content' | 'terms',
   source: EventSource,
-  apply: (tx: Tx, config: IntegrationConfig) => BatchResult,
-): BatchResult {
-  const { integration, site } = caller ? getVisibleIntegration(db, caller, integrationId) : getIntegrationWithSite(db, integrationId)
+  apply: (tx: Tx, config: IntegrationConfig) => Promise<BatchResult>,
+): Promise<BatchResult> {
+  const { integration, site } = caller
+    ? await getVisibleIntegration(db, caller, integrationId)
+    : await getIntegrationWithSite(db, integrationId)
   if (!site.isActive || !integration.isActive) throw new Forbidden('Only active sites can sync content.', 'inactive')
   const startedAt = new Date()
-  return db.transaction(
-    (tx) => {
+  return await withTx(
+    db,
+    async (tx) => {
       // Read inside the transaction: an admin override saved a moment ago must already apply.
-      const result = apply(tx, parseConfig(getIntegrationWithSite(db, integrationId).integration.configJson))
+      const result = await apply(tx, parseConfig((await getIntegrationWithSite(tx, integrationId)).integration.configJson))
       const noun = kind === 'content' ? 'Content' : 'Terms'
-      recordEvent(tx, {
+      await recordEvent(tx, {
         integrationId,
         kind,
         source,
@@ -45,7 +48,7 @@ export function runBatch(
       })
       return result
     },
-    { behavior: 'immediate' },
+    { lock: `integration:${integrationId}` },
   )
 }
 

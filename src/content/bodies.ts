@@ -1,6 +1,7 @@
 // The fields of a synced item that an absent key leaves as stored (contract "Content bodies"): content, excerpt,
 // published_at and author. They travel apart from the row upsert, which replaces every field it writes, and the
 // body goes to content_bodies so listings never read megabytes of block markup.
+import { runSql } from '../db/client'
 import { sql, type SQL } from 'drizzle-orm'
 import type { Tx } from './counters'
 import { KEPT_WHEN_ABSENT, type ItemInput } from './model'
@@ -33,8 +34,8 @@ export function keptPrint(item: ItemInput, stored: string | undefined): string {
 }
 
 /** Writes the kept fields of rows just upserted: only the ones each item carries, at most three statements per batch. */
-export function writeKept(tx: Tx, integrationId: number, items: ItemInput[]): void {
-  for (const statement of keptStatements(integrationId, items)) tx.run(statement)
+export async function writeKept(tx: Tx, integrationId: number, items: ItemInput[]): Promise<void> {
+  for (const statement of keptStatements(integrationId, items)) await runSql(tx, statement)
 }
 
 /** The statements writeKept runs (exported for the query-plan test: each must read its JSON once, not per stored row). */

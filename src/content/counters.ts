@@ -4,10 +4,11 @@ import type { Db } from '../db/client'
 import { typeCounters } from '../db/schema'
 
 export type CounterKind = 'post_type' | 'taxonomy'
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+/** A handle inside withTx (on SQLite the database itself, on PostgreSQL the transaction). */
+export type Tx = Db
 
-export function readCounters(tx: Tx | Db, integrationId: number, kind: CounterKind): Map<string, number> {
-  const rows = tx
+export async function readCounters(tx: Tx | Db, integrationId: number, kind: CounterKind): Promise<Map<string, number>> {
+  const rows = await tx
     .select({ slug: typeCounters.slug, n: typeCounters.syncedCount })
     .from(typeCounters)
     .where(and(eq(typeCounters.integrationId, integrationId), eq(typeCounters.kind, kind)))
@@ -15,9 +16,10 @@ export function readCounters(tx: Tx | Db, integrationId: number, kind: CounterKi
   return new Map(rows.map((r) => [r.slug, r.n]))
 }
 
-export function applyCounterChanges(tx: Tx, integrationId: number, kind: CounterKind, changes: [string, number][]): void {
+export async function applyCounterChanges(tx: Tx, integrationId: number, kind: CounterKind, changes: [string, number][]): Promise<void> {
   for (const [slug, n] of changes) {
-    tx.insert(typeCounters)
+    await tx
+      .insert(typeCounters)
       .values({ integrationId, kind, slug, syncedCount: n })
       .onConflictDoUpdate({
         target: [typeCounters.integrationId, typeCounters.kind, typeCounters.slug],
@@ -26,4 +28,3 @@ export function applyCounterChanges(tx: Tx, integrationId: number, kind: Counter
       .run()
   }
 }
-export type { Tx }

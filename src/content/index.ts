@@ -35,13 +35,13 @@ export function contentRoutes(ctx: AppContext) {
   const { db, config } = ctx
   return new Elysia({ prefix: '/integration/integrations/:id', detail: { tags: ['Content sync'] } })
     .use(authGuard(ctx))
-    .post('/sync-content', ({ caller, params, body }) => ok(syncContent(db, caller, params.id, body)), {
+    .post('/sync-content', async ({ caller, params, body }) => ok(await syncContent(db, caller, params.id, body)), {
       auth: true,
       params: idParams,
       ...jsonBody(syncContentBody),
       response: response.batch,
     })
-    .post('/sync-terms', ({ caller, params, body }) => ok(syncTerms(db, caller, params.id, body)), {
+    .post('/sync-terms', async ({ caller, params, body }) => ok(await syncTerms(db, caller, params.id, body)), {
       auth: true,
       params: idParams,
       ...jsonBody(syncTermsBody),
@@ -49,21 +49,21 @@ export function contentRoutes(ctx: AppContext) {
     })
     .get(
       '/content',
-      ({ caller, params, query, request }) => {
-        const { count, results } = listContent(db, caller, params.id, query, query)
+      async ({ caller, params, query, request }) => {
+        const { count, results } = await listContent(db, caller, params.id, query, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
       { auth: true, params: idParams, query: contentQuery, response: response.content },
     )
-    .get('/content/:external_id', ({ caller, params }) => ok(getContentItem(db, caller, params.id, params.external_id)), {
+    .get('/content/:external_id', async ({ caller, params }) => ok(await getContentItem(db, caller, params.id, params.external_id)), {
       auth: true,
       params: itemParams,
       response: response.item,
     })
     .get(
       '/terms',
-      ({ caller, params, query, request }) => {
-        const { count, results } = listTerms(db, caller, params.id, query.taxonomy, query)
+      async ({ caller, params, query, request }) => {
+        const { count, results } = await listTerms(db, caller, params.id, query.taxonomy, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
       { auth: true, params: idParams, query: termsQuery, response: response.terms },

@@ -11,16 +11,16 @@ import { serializeItem } from './listing'
 const OPEN_STATES = ['pending', 'delivering', 'conflict'] as const
 
 /** The item `externalId` of an integration the caller may see; another tenant's or an unknown one is a 404. */
-export function getContentItem(db: Db, caller: Caller, integrationId: number, externalId: number) {
-  getVisibleIntegration(db, caller, integrationId)
-  const row = db
+export async function getContentItem(db: Db, caller: Caller, integrationId: number, externalId: number) {
+  await getVisibleIntegration(db, caller, integrationId)
+  const row = await db
     .select()
     .from(content)
     .where(and(eq(content.integrationId, integrationId), eq(content.externalId, externalId)))
     .get()
   if (!row) throw new NotFound('Content item')
-  const body = db.select({ body: contentBodies.body }).from(contentBodies).where(eq(contentBodies.contentId, row.id)).get()
-  const change = db
+  const body = await db.select({ body: contentBodies.body }).from(contentBodies).where(eq(contentBodies.contentId, row.id)).get()
+  const change = await db
     .select({ id: contentChanges.id })
     .from(contentChanges)
     .where(

@@ -3,7 +3,7 @@
 // handful of statements instead of thousands (see docs/PERFORMANCE.md).
 import { sql } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
-import type { Db } from '../db/client'
+import { allRows, runSql, type Db } from '../db/client'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import type { EventSource } from '../sync-log/service'
 import { emptyResult, jsonFingerprints, runBatch, type BatchResult } from './batch'
@@ -12,36 +12,49 @@ import { applyCounterChanges, readCounters, type Tx } from './counters'
 import type { ItemInput, SyncContent } from './model'
 import { classifyBatch, CounterDelta, type Stored } from './rules'
 
-export function syncContent(
+export async function syncContent(
   db: Db,
   caller: Caller | null,
   integrationId: number,
   batch: SyncContent,
   source: EventSource = 'plugin',
-): BatchResult {
-  return runBatch(db, caller, integrationId, 'content', source, (tx, config) => applyContentBatch(tx, integrationId, config, batch))
+): Promise<BatchResult> {
+  return await runBatch(
+    db,
+    caller,
+    integrationId,
+    'content',
+    source,
+    async (tx, config) => await applyContentBatch(tx, integrationId, config, batch),
+  )
 }
 
-function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationConfig, batch: SyncContent): BatchResult {
+async function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationConfig, batch: SyncContent): Promise<BatchResult> {
   const result = emptyResult()
   const types = effectiveTypes(config, 'post_types')
-  const counts = new CounterDelta(readCounters(tx, integrationId, 'post_type'))
+  const counts = new CounterDelta(await readCounters(tx, integrationId, 'post_type'))
 
   // Deletions first, so a batch that removes and adds items frees room under the limit.
   if (batch.deleted.length) {
-    const gone = tx.all<{ post_type: string }>(sql`
+    const gone = await allRows<{ post_type: string }>(
+      tx,
+      sql`
       delete from content where integration_id = ${integrationId}
         and external_id in (select value from json_each(${JSON.stringify(batch.deleted)}))
-      returning post_type`)
+      returning post_type`,
+    )
     for (const g of gone) counts.add(g.post_type, -1)
     result.deleted = gone.length
   }
 
   const existing = new Map<number, Stored>()
   if (batch.items.length) {
-    const rows = tx.all<{ external_id: number; post_type: string; fingerprint: string }>(sql`
+    const rows = await allRows<{ external_id: number; post_type: string; fingerprint: string }>(
+      tx,
+      sql`
       select external_id, post_type, fingerprint from content where integration_id = ${integrationId}
-        and external_id in (select value from json_each(${JSON.stringify(batch.items.map((i) => i.external_id))}))`)
+        and external_id in (select value from json_each(${JSON.stringify(batch.items.map((i) => i.external_id))}))`,
+    )
     for (const r of rows) existing.set(r.external_id, { type: r.post_type, fingerprint: r.fingerprint })
   }
 
@@ -56,20 +69,22 @@ function applyContentBatch(tx: Tx, integrationId: number, config: IntegrationCon
     fingerprint: (item) => prints.fingerprint(item) + keptPrint(item, existing.get(item.external_id)?.fingerprint),
   })
   if (writes.length) {
-    upsertItems(tx, integrationId, prints.rows(writes))
-    writeKept(
+    await upsertItems(tx, integrationId, prints.rows(writes))
+    await writeKept(
       tx,
       integrationId,
       writes.map((w) => w.row),
     )
   }
-  applyCounterChanges(tx, integrationId, 'post_type', counts.changes())
+  await applyCounterChanges(tx, integrationId, 'post_type', counts.changes())
   return result
 }
 
 /** `rows` is a JSON array of the items as sent, each with its "fingerprint". */
-function upsertItems(tx: Tx, integrationId: number, rows: string): void {
-  tx.run(sql`
+async function upsertItems(tx: Tx, integrationId: number, rows: string): Promise<void> {
+  await runSql(
+    tx,
+    sql`
     insert into content (integration_id, external_id, post_type, title, slug, status, url, modified_at,
                          seo_title, seo_description, terms_json, fingerprint, updated_at)
     select ${integrationId}, j.value->>'external_id', j.value->>'post_type', j.value->>'title', j.value->>'slug',
@@ -80,5 +95,6 @@ function upsertItems(tx: Tx, integrationId: number, rows: string): void {
       post_type = excluded.post_type, title = excluded.title, slug = excluded.slug, status = excluded.status,
       url = excluded.url, modified_at = excluded.modified_at, seo_title = excluded.seo_title,
       seo_description = excluded.seo_description, terms_json = excluded.terms_json,
-      fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`)
+      fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`,
+  )
 }

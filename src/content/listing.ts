@@ -39,23 +39,23 @@ export const contentPage = (db: Db, integrationId: number, f: ContentFilter, pag
  * Rows stored for an integration (one type, or all): the kept counters answer it in one indexed read,
  * so the total costs the same at any volume.
  */
-function storedCount(db: Db, integrationId: number, kind: CounterKind, slug: string | undefined): number {
-  return db
+async function storedCount(db: Db, integrationId: number, kind: CounterKind, slug: string | undefined): Promise<number> {
+  return (await db
     .select({ n: sql<number>`coalesce(sum(${typeCounters.syncedCount}), 0)` })
     .from(typeCounters)
     .where(and(eq(typeCounters.integrationId, integrationId), eq(typeCounters.kind, kind), slug ? eq(typeCounters.slug, slug) : undefined))
-    .get()!.n
+    .get())!.n
 }
 
 /** One page of an integration's content the caller may see (another tenant's integration is a 404). */
-export function listContent(db: Db, caller: Caller, integrationId: number, f: ContentFilter, page: Page) {
-  getVisibleIntegration(db, caller, integrationId)
+export async function listContent(db: Db, caller: Caller, integrationId: number, f: ContentFilter, page: Page) {
+  await getVisibleIntegration(db, caller, integrationId)
   // Filters the counters do not know (status, search) count the matching rows.
   const total =
     f.status || f.search
-      ? db.select({ n: count() }).from(content).where(contentWhere(integrationId, f)).get()!.n
-      : storedCount(db, integrationId, 'post_type', f.post_type)
-  const rows = contentPage(db, integrationId, f, page).all()
+      ? (await db.select({ n: count() }).from(content).where(contentWhere(integrationId, f)).get())!.n
+      : await storedCount(db, integrationId, 'post_type', f.post_type)
+  const rows = await contentPage(db, integrationId, f, page).all()
   return { count: total, results: rows.map((r) => serializeItem(r)) }
 }
 
@@ -100,15 +100,15 @@ export const termsPage = (db: Db, integrationId: number, taxonomy: string | unde
     .offset(offsetOf(page))
 
 /** One page of an integration's terms the caller may see, in tree order (another tenant's integration is a 404). */
-export function listTerms(db: Db, caller: Caller, integrationId: number, taxonomy: string | undefined, page: Page) {
-  getVisibleIntegration(db, caller, integrationId)
-  const rows = termsPage(db, integrationId, taxonomy, page).all()
-  return { count: storedCount(db, integrationId, 'taxonomy', taxonomy), results: rows.map((t) => serializeTerm(t)) }
+export async function listTerms(db: Db, caller: Caller, integrationId: number, taxonomy: string | undefined, page: Page) {
+  await getVisibleIntegration(db, caller, integrationId)
+  const rows = await termsPage(db, integrationId, taxonomy, page).all()
+  return { count: await storedCount(db, integrationId, 'taxonomy', taxonomy), results: rows.map((t) => serializeTerm(t)) }
 }
 
 /** How many of a post type's items have each status, most common first. */
-export const statusCountsOf = (db: Db, integrationId: number, postType: string) =>
-  db
+export const statusCountsOf = async (db: Db, integrationId: number, postType: string) =>
+  await db
     .select({ status: content.status, n: count() })
     .from(content)
     .where(and(eq(content.integrationId, integrationId), eq(content.postType, postType)))
@@ -117,9 +117,9 @@ export const statusCountsOf = (db: Db, integrationId: number, postType: string) 
     .all()
 
 /** Names of the given terms of one taxonomy, by WordPress id (ids not stored are absent). */
-export function termNames(db: Db, integrationId: number, taxonomy: string, ids: number[]): Map<number, string> {
+export async function termNames(db: Db, integrationId: number, taxonomy: string, ids: number[]): Promise<Map<number, string>> {
   if (!ids.length) return new Map()
-  const rows = db
+  const rows = await db
     .select({ id: contentTaxonomy.externalId, name: contentTaxonomy.name })
     .from(contentTaxonomy)
     .where(

@@ -2,7 +2,7 @@
 // Like items, rows travel to SQLite as one JSON parameter expanded by json_each.
 import { sql } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
-import type { Db } from '../db/client'
+import { allRows, runSql, type Db } from '../db/client'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import type { EventSource } from '../sync-log/service'
 import { emptyResult, jsonFingerprints, runBatch, type BatchResult } from './batch'
@@ -11,14 +11,21 @@ import type { SyncTerms, TermInput } from './model'
 import { classifyBatch, CounterDelta, type Stored } from './rules'
 import { detachedChildren, refreshTreePaths } from './tree'
 
-export function syncTerms(
+export async function syncTerms(
   db: Db,
   caller: Caller | null,
   integrationId: number,
   batch: SyncTerms,
   source: EventSource = 'plugin',
-): BatchResult {
-  return runBatch(db, caller, integrationId, 'terms', source, (tx, config) => applyTermsBatch(db, tx, integrationId, config, batch))
+): Promise<BatchResult> {
+  return await runBatch(
+    db,
+    caller,
+    integrationId,
+    'terms',
+    source,
+    async (tx, config) => await applyTermsBatch(db, tx, integrationId, config, batch),
+  )
 }
 
 const keyOf = (taxonomy: string, externalId: number) => `${taxonomy}:${externalId}`
@@ -32,19 +39,22 @@ class ByTaxonomy extends Map<string, number[]> {
   }
 }
 
-function applyTermsBatch(db: Db, tx: Tx, integrationId: number, config: IntegrationConfig, batch: SyncTerms): BatchResult {
+async function applyTermsBatch(db: Db, tx: Tx, integrationId: number, config: IntegrationConfig, batch: SyncTerms): Promise<BatchResult> {
   const result = emptyResult()
   const taxonomies = effectiveTypes(config, 'taxonomies')
-  const counts = new CounterDelta(readCounters(tx, integrationId, 'taxonomy'))
+  const counts = new CounterDelta(await readCounters(tx, integrationId, 'taxonomy'))
   // Per taxonomy: terms deleted and terms written, whose children may have to find their place again.
   const removed = new ByTaxonomy()
   const written = new ByTaxonomy()
 
   if (batch.deleted.length) {
-    const gone = tx.all<{ taxonomy: string; external_id: number }>(sql`
+    const gone = await allRows<{ taxonomy: string; external_id: number }>(
+      tx,
+      sql`
       delete from content_taxonomy where integration_id = ${integrationId}
         and (taxonomy, external_id) in (select value->>'taxonomy', value->>'external_id' from json_each(${JSON.stringify(batch.deleted)}))
-      returning taxonomy, external_id`)
+      returning taxonomy, external_id`,
+    )
     for (const g of gone) {
       counts.add(g.taxonomy, -1)
       removed.add(g.taxonomy, g.external_id)
@@ -55,9 +65,12 @@ function applyTermsBatch(db: Db, tx: Tx, integrationId: number, config: Integrat
   const existing = new Map<string, Stored>()
   if (batch.terms.length) {
     const pairs = JSON.stringify(batch.terms.map((t) => ({ taxonomy: t.taxonomy, external_id: t.external_id })))
-    const rows = tx.all<{ taxonomy: string; external_id: number; fingerprint: string }>(sql`
+    const rows = await allRows<{ taxonomy: string; external_id: number; fingerprint: string }>(
+      tx,
+      sql`
       select taxonomy, external_id, fingerprint from content_taxonomy where integration_id = ${integrationId}
-        and (taxonomy, external_id) in (select value->>'taxonomy', value->>'external_id' from json_each(${pairs}))`)
+        and (taxonomy, external_id) in (select value->>'taxonomy', value->>'external_id' from json_each(${pairs}))`,
+    )
     for (const r of rows) existing.set(keyOf(r.taxonomy, r.external_id), { type: r.taxonomy, fingerprint: r.fingerprint })
   }
 
@@ -73,20 +86,23 @@ function applyTermsBatch(db: Db, tx: Tx, integrationId: number, config: Integrat
   })
 
   if (writes.length) {
-    tx.run(sql`
+    await runSql(
+      tx,
+      sql`
       insert into content_taxonomy (integration_id, taxonomy, external_id, name, slug, parent_external_id, description, fingerprint, updated_at)
       select ${integrationId}, j.value->>'taxonomy', j.value->>'external_id', j.value->>'name', j.value->>'slug',
              j.value->>'parent', j.value->>'description', j.value->>'fingerprint', ${new Date().toISOString()}
       from json_each(${prints.rows(writes)}) j where true
       on conflict (integration_id, taxonomy, external_id) do update set
         name = excluded.name, slug = excluded.slug, parent_external_id = excluded.parent_external_id,
-        description = excluded.description, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`)
+        description = excluded.description, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`,
+    )
     for (const { row } of writes) written.add(row.taxonomy, row.external_id)
   }
   for (const taxonomy of new Set([...removed.keys(), ...written.keys()])) {
-    const children = detachedChildren(tx, integrationId, taxonomy, [...removed.get(taxonomy), ...written.get(taxonomy)])
-    refreshTreePaths(db, tx, integrationId, taxonomy, [...written.get(taxonomy), ...children])
+    const children = await detachedChildren(tx, integrationId, taxonomy, [...removed.get(taxonomy), ...written.get(taxonomy)])
+    await refreshTreePaths(db, tx, integrationId, taxonomy, [...written.get(taxonomy), ...children])
   }
-  applyCounterChanges(tx, integrationId, 'taxonomy', counts.changes())
+  await applyCounterChanges(tx, integrationId, 'taxonomy', counts.changes())
   return result
 }

@@ -2,7 +2,7 @@
 // so ordering by tree_path lists every parent before its children (siblings by name, then id) and a
 // page of a taxonomy is an index range, whatever its size.
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm'
-import type { Db } from '../db/client'
+import { allRows, type Db } from '../db/client'
 import { prepared } from '../db/prepared'
 import { contentTaxonomy } from '../db/schema'
 import type { Tx } from './counters'
@@ -88,10 +88,12 @@ const moveSubtree = (db: Db) =>
  * parents, never on other stored paths, so the order of `ids` does not matter. Runs inside the batch's
  * transaction (`db` is the same connection; its prepared statements join it).
  */
-export function refreshTreePaths(db: Db, tx: Tx, integrationId: number, taxonomy: string, ids: number[]): void {
+export async function refreshTreePaths(db: Db, tx: Tx, integrationId: number, taxonomy: string, ids: number[]): Promise<void> {
   if (!ids.length) return
   // The listed terms and every ancestor, each once (UNION, so a cycle or a shared ancestor ends the walk).
-  const rows = tx.all<Row>(sql`
+  const rows = await allRows<Row>(
+    tx,
+    sql`
     with recursive up(id, name, parent, path, depth) as (
       select external_id, name, parent_external_id, tree_path, depth from content_taxonomy
       where integration_id = ${integrationId} and taxonomy = ${taxonomy}
@@ -102,7 +104,8 @@ export function refreshTreePaths(db: Db, tx: Tx, integrationId: number, taxonomy
         on p.integration_id = ${integrationId} and p.taxonomy = ${taxonomy} and p.external_id = up.parent
       where up.parent != 0 and up.parent != up.id
     )
-    select id, name, parent, path, depth from up`)
+    select id, name, parent, path, depth from up`,
+  )
   const byId = new Map(rows.map((r) => [r.id, r]))
   const keyOf = { integration: integrationId, taxonomy }
   const moved: { id: number; path: string; depth: number }[] = []
@@ -117,15 +120,15 @@ export function refreshTreePaths(db: Db, tx: Tx, integrationId: number, taxonomy
     const depth = chain.length - 1
     // A new term has no subtree to move (its waiting children are in `ids` too) and no path that a
     // move below could cover: set it now.
-    if (self.path === '') writePath(db).run({ ...keyOf, id, path, depth })
+    if (self.path === '') await writePath(tx).execute({ ...keyOf, id, path, depth })
     else moved.push({ id, path, depth })
   }
   for (const t of moved) {
     // Read now, not from the walk above: moving an ancestor earlier in this loop may have moved it already.
-    const now = readPath(db).get({ ...keyOf, id: t.id })!
+    const now = (await readPath(tx).execute({ ...keyOf, id: t.id }))[0]!
     if (now.path === t.path && now.depth === t.depth) continue
-    writePath(db).run({ ...keyOf, ...t })
-    moveSubtree(db).run({ ...keyOf, id: t.id, path: t.path, old: now.path, below: now.path + TOP, shift: t.depth - now.depth })
+    await writePath(tx).execute({ ...keyOf, ...t })
+    await moveSubtree(tx).execute({ ...keyOf, id: t.id, path: t.path, old: now.path, below: now.path + TOP, shift: t.depth - now.depth })
   }
 }
 
@@ -134,17 +137,17 @@ export function refreshTreePaths(db: Db, tx: Tx, integrationId: number, taxonomy
  * arrived, left by a deleted one, or cut from a cycle that may have just been broken. Read before
  * refreshTreePaths runs; children already under their parent's path move with it.
  */
-export function detachedChildren(tx: Tx, integrationId: number, taxonomy: string, parents: number[]): number[] {
+export async function detachedChildren(tx: Tx, integrationId: number, taxonomy: string, parents: number[]): Promise<number[]> {
   if (!parents.length) return []
-  return tx
-    .all<{ id: number }>(
-      sql`
+  const rows = await allRows<{ id: number }>(
+    tx,
+    sql`
       select c.external_id as id from content_taxonomy c
       left join content_taxonomy p
         on p.integration_id = c.integration_id and p.taxonomy = c.taxonomy and p.external_id = c.parent_external_id
       where c.integration_id = ${integrationId} and c.taxonomy = ${taxonomy} and c.parent_external_id != c.external_id
         and c.parent_external_id in (select value from json_each(${JSON.stringify(parents)}))
         and (p.id is null or p.tree_path = '' or not (c.tree_path > p.tree_path and c.tree_path < p.tree_path || ${TOP}))`,
-    )
-    .map((r) => r.id)
+  )
+  return rows.map((r) => r.id)
 }

@@ -4,16 +4,16 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { eq } from 'drizzle-orm'
-import type { Db } from '../db/client'
+import { type Db, withTx } from '../db/client'
 import { appState } from '../db/schema'
 
 export const STATE = { installedAt: 'installed_at', lastRunAt: 'cron.last_run_at', lock: 'cron.lock' } as const
 
-export const readState = (db: Pick<Db, 'select'>, key: string): string | null =>
-  db.select({ value: appState.value }).from(appState).where(eq(appState.key, key)).get()?.value ?? null
+export const readState = async (db: Pick<Db, 'select'>, key: string): Promise<string | null> =>
+  (await db.select({ value: appState.value }).from(appState).where(eq(appState.key, key)).get())?.value ?? null
 
-export function writeState(db: Pick<Db, 'insert'>, key: string, value: string): void {
-  db.insert(appState).values({ key, value }).onConflictDoUpdate({ target: appState.key, set: { value } }).run()
+export async function writeState(db: Pick<Db, 'insert'>, key: string, value: string): Promise<void> {
+  await db.insert(appState).values({ key, value }).onConflictDoUpdate({ target: appState.key, set: { value } }).run()
 }
 
 export type LockHolder = {
@@ -52,34 +52,36 @@ function holderAlive(holder: LockHolder, now: number): boolean {
 }
 
 /** Takes the job lock, or answers who holds it. Uses the wall clock, whatever `now` a job is told. */
-export function acquireLock(db: Db): { acquired: true; token: string } | { acquired: false; holder: LockHolder } {
+export async function acquireLock(db: Db): Promise<{ acquired: true; token: string } | { acquired: false; holder: LockHolder }> {
   const token = randomUUID()
-  return db.transaction(
-    (tx) => {
-      const raw = readState(tx, STATE.lock)
+  return await withTx(
+    db,
+    async (tx) => {
+      const raw = await readState(tx, STATE.lock)
       const holder = raw ? parseHolder(raw) : null
       if (holder && holderAlive(holder, Date.now())) return { acquired: false as const, holder }
       const at = new Date().toISOString()
       const mine: LockHolder = { owner: token, pid: process.pid, process_id: PROCESS_ID, host: HOST, acquired_at: at, heartbeat_at: at }
-      writeState(tx, STATE.lock, JSON.stringify(mine))
+      await writeState(tx, STATE.lock, JSON.stringify(mine))
       return { acquired: true as const, token }
     },
-    { behavior: 'immediate' },
+    { lock: 'daily-job-lock' },
   )
 }
 
 /** Refreshes the lock's heartbeat every `everyMs` while `token` holds it; answers a function that stops it. */
 export function keepLockAlive(db: Db, token: string, everyMs = HEARTBEAT_MS): () => void {
-  const beat = () => {
+  const beat = async () => {
     try {
-      db.transaction(
-        (tx) => {
-          const raw = readState(tx, STATE.lock)
+      await withTx(
+        db,
+        async (tx) => {
+          const raw = await readState(tx, STATE.lock)
           const holder = raw ? parseHolder(raw) : null
           if (holder?.owner !== token) return clearInterval(timer) // taken over: it is someone else's now
-          writeState(tx, STATE.lock, JSON.stringify({ ...holder, heartbeat_at: new Date().toISOString() }))
+          await writeState(tx, STATE.lock, JSON.stringify({ ...holder, heartbeat_at: new Date().toISOString() }))
         },
-        { behavior: 'immediate' },
+        { lock: 'daily-job-lock' },
       )
     } catch {
       // A busy database this once; the next beat tries again, and LOCK_STALE_MS allows for a few misses.
@@ -91,13 +93,14 @@ export function keepLockAlive(db: Db, token: string, everyMs = HEARTBEAT_MS): ()
 }
 
 /** Releases the lock if this token still holds it (a taken-over lock belongs to someone else now). */
-export function releaseLock(db: Db, token: string): void {
-  db.transaction(
-    (tx) => {
-      const raw = readState(tx, STATE.lock)
-      if (raw && parseHolder(raw)?.owner === token) tx.delete(appState).where(eq(appState.key, STATE.lock)).run()
+export async function releaseLock(db: Db, token: string): Promise<void> {
+  await withTx(
+    db,
+    async (tx) => {
+      const raw = await readState(tx, STATE.lock)
+      if (raw && parseHolder(raw)?.owner === token) await tx.delete(appState).where(eq(appState.key, STATE.lock)).run()
     },
-    { behavior: 'immediate' },
+    { lock: 'daily-job-lock' },
   )
 }
 

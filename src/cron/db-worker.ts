@@ -2,6 +2,7 @@
 // one thread keeps answering. The compiled executable carries ./backup-worker.ts as an extra entrypoint
 // (scripts/build.ts), so it needs no file on disk.
 import type { Db } from '../db/client'
+import { sqliteOf } from '../db/sqlite'
 import type { DbTask, DbTaskResult } from './backup-worker'
 
 // From source the worker sits beside this module. In the executable this module is bundled into the entry at
@@ -27,7 +28,7 @@ function inWorker(task: DbTask): Promise<void> {
 
 /** The file behind a connection; a worker opens its own connection to it (an in-memory database has none). */
 function fileOf(db: Db): string {
-  const file = db.$client.filename
+  const file = sqliteOf(db).filename
   if (!file || file === ':memory:') throw new Error('an in-memory database cannot be copied by a worker')
   return file
 }

@@ -17,9 +17,13 @@ export type HousekeepingReport = {
   sessions_pruned: number
   backup: string | null
   backups_removed: number
+  /** Why no backup was written by design (PostgreSQL), as opposed to one that failed. */
+  backup_note?: string
   /** One line per failed step, e.g. "backup: SQLiteError: disk I/O error". */
   failures: string[]
 }
+
+export const POSTGRES_BACKUP_NOTE = 'no backup: on PostgreSQL, dated backups are the database operator’s (pg_dump)'
 
 export async function housekeeping(
   db: Db,
@@ -42,12 +46,17 @@ export async function housekeeping(
     }
   }
   const t = now.getTime()
-  await step('refresh tokens', () => (report.refresh_tokens_pruned = pruneRefreshTokens(db, t)))
-  await step('sync log', () => (report.events_pruned = pruneEvents(db, config.syncLogRetentionDays, t)))
+  await step('refresh tokens', async () => (report.refresh_tokens_pruned = await pruneRefreshTokens(db, t)))
+  await step('sync log', async () => (report.events_pruned = await pruneEvents(db, config.syncLogRetentionDays, t)))
   await step(
     'admin sessions',
-    () => (report.sessions_pruned = changesOf(db.delete(adminSessions).where(lt(adminSessions.expiresAt, t)).run())),
+    async () => (report.sessions_pruned = changesOf(await db.delete(adminSessions).where(lt(adminSessions.expiresAt, t)).run())),
   )
+  if (db.engine === 'postgres') {
+    // PostgreSQL's autovacuum keeps its statistics; its backups are whoever runs the server's (pg_dump), not one node's.
+    report.backup_note = POSTGRES_BACKUP_NOTE
+    return report
+  }
   // Both can take seconds on a large database: in a worker, so the server keeps answering meanwhile.
   await step('optimize', () => optimizeInWorker(db))
   await step('backup', async () => {

@@ -20,7 +20,11 @@ export type DailySchedule = {
   stop(): Promise<void>
 }
 
-export function startDailySchedule(app: AnyElysia, deps: JobDeps, opts: { catchUpDelayMs?: number; now?: () => Date } = {}): DailySchedule {
+export async function startDailySchedule(
+  app: AnyElysia,
+  deps: JobDeps,
+  opts: { catchUpDelayMs?: number; now?: () => Date } = {},
+): Promise<DailySchedule> {
   const now = opts.now ?? (() => new Date())
   const shutdown = new AbortController()
   let current: Promise<void> | null = null
@@ -38,7 +42,7 @@ export function startDailySchedule(app: AnyElysia, deps: JobDeps, opts: { catchU
   }
   app.use(cron({ name: JOB, pattern: deps.config.cron, timezone: 'UTC', run: () => trigger('schedule') }))
   const job = (app.store as { cron: Record<string, Cron> }).cron[JOB]!
-  const catchUp = catchUpDue(deps.db, deps.config.cron, now())
+  const catchUp = await catchUpDue(deps.db, deps.config.cron, now())
   const timer = catchUp ? setTimeout(() => trigger('catch-up'), opts.catchUpDelayMs ?? CATCH_UP_DELAY_MS) : null
   deps.log.info('daily job scheduled', { cron: deps.config.cron, next_run: job.nextRun()?.toISOString() ?? null, catch_up: catchUp })
 

@@ -28,10 +28,10 @@ export function nextScheduledAfter(pattern: string, from: Date): Date | null {
  * data dir was first seen) and before `now`. A fresh data dir records `installed_at` and has missed nothing.
  * However many runs were missed, the answer is one yes, and the catch-up run resets it.
  */
-export function catchUpDue(db: Db, pattern: string, now: Date): boolean {
-  const since = readState(db, STATE.lastRunAt) ?? readState(db, STATE.installedAt)
+export async function catchUpDue(db: Db, pattern: string, now: Date): Promise<boolean> {
+  const since = (await readState(db, STATE.lastRunAt)) ?? (await readState(db, STATE.installedAt))
   if (since === null) {
-    writeState(db, STATE.installedAt, now.toISOString())
+    await writeState(db, STATE.installedAt, now.toISOString())
     return false
   }
   const from = new Date(since)
@@ -41,9 +41,9 @@ export function catchUpDue(db: Db, pattern: string, now: Date): boolean {
 }
 
 /** Records that a run happened (the scheduled slot is used), for the next catch-up decision. */
-export const markRun = (db: Db, at: Date) => writeState(db, STATE.lastRunAt, at.toISOString())
+export const markRun = async (db: Db, at: Date) => await writeState(db, STATE.lastRunAt, at.toISOString())
 
 /** Records the first start of a data dir, if not yet known. */
-export function markInstalled(db: Db, now: Date): void {
-  if (readState(db, STATE.installedAt) === null) writeState(db, STATE.installedAt, now.toISOString())
+export async function markInstalled(db: Db, now: Date): Promise<void> {
+  if ((await readState(db, STATE.installedAt)) === null) await writeState(db, STATE.installedAt, now.toISOString())
 }

@@ -34,7 +34,7 @@ export async function runDailyJob(deps: JobDeps, now = new Date(), opts: JobOpti
   if (runningIn.has(key)) return { ran: false, reason: 'The daily job is already running in this server.' }
   runningIn.add(key)
   try {
-    const lock = acquireLock(deps.db)
+    const lock = await acquireLock(deps.db)
     if (!lock.acquired)
       return {
         ran: false,
@@ -46,7 +46,7 @@ export async function runDailyJob(deps: JobDeps, now = new Date(), opts: JobOpti
       return await run(deps, now, opts)
     } finally {
       stopHeartbeat()
-      releaseLock(deps.db, lock.token)
+      await releaseLock(deps.db, lock.token)
     }
   } finally {
     runningIn.delete(key)
@@ -55,9 +55,9 @@ export async function runDailyJob(deps: JobDeps, now = new Date(), opts: JobOpti
 
 async function run({ db, config, log }: JobDeps, now: Date, opts: JobOptions): Promise<DailyJobResult> {
   const t0 = performance.now()
-  const lastRun = readState(db, STATE.lastRunAt)
+  const lastRun = await readState(db, STATE.lastRunAt)
   const pulls: PullOutcome[] = []
-  for (const t of pullTargets(db)) {
+  for (const t of await pullTargets(db)) {
     const outcome = { integration: t.integrationId, wp_url: t.wpUrl }
     if (opts.signal?.aborted) pulls.push({ ...outcome, status: 'skipped', summary: 'Not pulled: the server is shutting down', error: null })
     else if (!t.active)
@@ -74,8 +74,8 @@ async function run({ db, config, log }: JobDeps, now: Date, opts: JobOptions): P
     }
   }
   // After the pulls, so a site the job just refreshed is not reported.
-  const { newlyStale, staleTotal } = findStale(db, now, lastRun)
-  markRun(db, now)
+  const { newlyStale, staleTotal } = await findStale(db, now, lastRun)
+  await markRun(db, now)
   const hk = await housekeeping(db, config, now)
 
   const count = (s: PullOutcome['status']) => pulls.filter((p) => p.status === s).length
@@ -91,8 +91,8 @@ async function run({ db, config, log }: JobDeps, now: Date, opts: JobOptions): P
   const summary =
     `Daily job: ${pulls.length} pulls (${counts.pulls_ok} ok, ${counts.pulls_failed} failed, ${counts.pulls_skipped} skipped), ` +
     `${newlyStale.length} newly stale; pruned ${hk.refresh_tokens_pruned} refresh tokens, ${hk.events_pruned} sync events, ` +
-    `${hk.sessions_pruned} admin sessions; ${hk.backup ? `backup ${hk.backup}` : 'no backup'}`
-  const event = recordEvent(db, {
+    `${hk.sessions_pruned} admin sessions; ${hk.backup ? `backup ${hk.backup}` : (hk.backup_note ?? 'no backup')}`
+  const event = await recordEvent(db, {
     integrationId: null,
     kind: 'cron',
     source: 'cron',
@@ -107,28 +107,29 @@ async function run({ db, config, log }: JobDeps, now: Date, opts: JobOptions): P
   return { ran: true, event, pulls, newlyStale, staleTotal, housekeeping: hk }
 }
 
-function pullTargets(db: Db) {
-  return db
-    .select({
-      integrationId: pullCredentials.integrationId,
-      wpUrl: pullCredentials.wpUrl,
-      integrationActive: integrations.isActive,
-      siteActive: sites.isActive,
-    })
-    .from(pullCredentials)
-    .innerJoin(integrations, eq(integrations.id, pullCredentials.integrationId))
-    .innerJoin(sites, eq(sites.id, integrations.siteId))
-    .orderBy(asc(pullCredentials.integrationId))
-    .all()
-    .map((r) => ({ ...r, active: r.integrationActive && r.siteActive }))
+async function pullTargets(db: Db) {
+  return (
+    await db
+      .select({
+        integrationId: pullCredentials.integrationId,
+        wpUrl: pullCredentials.wpUrl,
+        integrationActive: integrations.isActive,
+        siteActive: sites.isActive,
+      })
+      .from(pullCredentials)
+      .innerJoin(integrations, eq(integrations.id, pullCredentials.integrationId))
+      .innerJoin(sites, eq(sites.id, integrations.siteId))
+      .orderBy(asc(pullCredentials.integrationId))
+      .all()
+  ).map((r) => ({ ...r, active: r.integrationActive && r.siteActive }))
 }
 
 /** Stale integrations, and those that turned stale since the last run (all of them before any run). */
-function findStale(db: Db, now: Date, lastRun: string | null) {
+async function findStale(db: Db, now: Date, lastRun: string | null) {
   const since = lastRun ? Date.parse(lastRun) : -Infinity
   const newlyStale: number[] = []
   let staleTotal = 0
-  for (const row of db
+  for (const row of await db
     .select({ id: integrations.id, configJson: integrations.configJson })
     .from(integrations)
     .orderBy(asc(integrations.id))

@@ -1,39 +1,81 @@
-// Opens the SQLite database with the pragmas every connection needs; migrations are in ./migrate.
-import { Database } from 'bun:sqlite'
+// The database handle every service takes, on either engine: embedded SQLite (./sqlite) or PostgreSQL
+// (./postgres). Queries are written once with Drizzle's builder over the tables in ./schema; the few raw
+// statements go through `allRows`/`runSql` below, and the one transaction helper is `withTx`.
 import { count, type SQL } from 'drizzle-orm'
-import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
+import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
+import { closeSqlite, openSqlite, sqliteRows, sqliteTransaction } from './sqlite'
+import { closePostgres, openPostgres, pgTransaction } from './postgres'
 
-export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database }
+export type Engine = 'sqlite' | 'postgres'
+/** Typed as Drizzle's async SQLite database: the builder API both engines share (see ./postgres for why it runs there). */
+export type Db = SqliteRemoteDatabase<typeof schema> & { readonly engine: Engine }
 
-/** Opens (creating if needed) the database file and returns a Drizzle handle. */
-export function openDb(file: string): Db {
-  const sqlite = new Database(file, { create: true, strict: true })
-  // WAL lets readers run beside the one writer; busy_timeout makes a second
-  // process (e.g. `igny8 cron run-now` beside the server) wait instead of failing.
-  sqlite.exec('PRAGMA journal_mode = WAL')
-  sqlite.exec('PRAGMA busy_timeout = 5000')
-  sqlite.exec('PRAGMA foreign_keys = ON')
-  sqlite.exec('PRAGMA synchronous = NORMAL')
-  // A 64 MB page cache and memory-mapped reads keep the content indexes hot at a million rows.
-  sqlite.exec('PRAGMA cache_size = -65536')
-  sqlite.exec('PRAGMA mmap_size = 268435456')
-  sqlite.exec('PRAGMA temp_store = MEMORY')
-  // Checkpoint the WAL every ~40 MB instead of every 4 MB: content batches write a lot, and each
-  // checkpoint runs (with an fsync) inside the request that crosses the line. Cut it back after.
-  sqlite.exec('PRAGMA wal_autocheckpoint = 10000')
-  sqlite.exec('PRAGMA journal_size_limit = 67108864')
-  return drizzle({ client: sqlite, schema }) as Db
+/** Opens a SQLite file, or PostgreSQL when given a postgres:// URL. */
+export function openDb(target: string): Db {
+  return /^postgres(ql)?:\/\//.test(target) ? openPostgres(target) : openSqlite(target)
 }
 
-// Migrations live in ./migrate (public migrator, foreign keys off while they run); re-exported for callers.
-export { migrateDb } from './migrate'
+export async function closeDb(db: Db): Promise<void> {
+  if (db.engine === 'sqlite') closeSqlite(db)
+  else await closePostgres(db)
+}
 
-/** Rows changed by a run(); bun:sqlite returns them though Drizzle's type says void. */
-export const changesOf = (result: unknown): number => (result as { changes: number }).changes
+export type TxOptions = {
+  /**
+   * What the transaction reads and then writes, e.g. `integration:12`. On SQLite every write transaction is
+   * IMMEDIATE (one writer at a time), so it is only a name there; on PostgreSQL it is a transaction-scoped
+   * advisory lock, so two nodes changing the same thing take turns while different things go in parallel.
+   */
+  lock?: string
+}
+
+/** Runs `body` in one transaction (committed when it resolves, rolled back when it throws); nested calls join it. */
+export function withTx<T>(db: Db, body: (tx: Db) => Promise<T>, options: TxOptions = {}): Promise<T> {
+  if (db.engine === 'sqlite') return sqliteTransaction(db, () => body(db))
+  return pgTransaction(db, body, options.lock === undefined ? undefined : lockKey(options.lock))
+}
+
+/** A stable 63-bit advisory-lock key for a name (positive, so it never collides with the negative fixed keys). */
+export function lockKey(name: string): bigint {
+  return BigInt.asUintN(63, Bun.hash.wyhash(name, 0x1938n))
+}
+
+const sqliteDialect = new SQLiteAsyncDialect()
+const pgDialect = new PgDialect()
+
+/** Rows of a raw statement as plain objects, on either engine. */
+export async function allRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  if (db.engine === 'sqlite') {
+    const { sql: text, params } = sqliteDialect.sqlToQuery(query)
+    return sqliteRows<T>(db, text, params)
+  }
+  return [...((await (db as unknown as { execute: (q: SQL) => Promise<T[]> }).execute(query)) as T[])]
+}
+
+/** The first row of a raw statement, or undefined. */
+export const firstRow = async <T = Record<string, unknown>>(db: Db, query: SQL): Promise<T | undefined> => (await allRows<T>(db, query))[0]
+
+/** Runs a raw statement; answers how many rows it changed. */
+export async function runSql(db: Db, query: SQL): Promise<number> {
+  if (db.engine === 'sqlite') return changesOf(await db.run(query))
+  return changesOf(await (db as unknown as { execute: (q: SQL) => Promise<unknown> }).execute(query))
+}
+
+/** Rows changed by an update/delete/insert on either engine (bun:sqlite says `changes`, postgres.js `count`). */
+export const changesOf = (result: unknown): number => {
+  const r = result as { changes?: number; count?: number }
+  return r.changes ?? r.count ?? 0
+}
 
 /** SELECT count(*) for a table and optional condition, as a plain number. */
-export function countRows(db: Db, table: SQLiteTable, where?: SQL): number {
-  return db.select({ n: count() }).from(table).where(where).get()!.n
+export async function countRows(db: Db, table: SQLiteTable, where?: SQL): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(table).where(where)
+  return row!.n
 }
+
+/** The SQL text a query compiles to on this engine (tests and query plans). */
+export const sqlText = (db: Db, query: SQL) => (db.engine === 'sqlite' ? sqliteDialect : pgDialect).sqlToQuery(query)

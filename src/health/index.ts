@@ -1,13 +1,14 @@
 // GET /health: liveness plus a real database read.
 import { Elysia } from 'elysia'
+import { firstRow } from '../db/client'
 import { sql } from 'drizzle-orm'
 import type { AppContext } from '../context'
 
 export function healthRoutes(ctx: AppContext) {
-  return new Elysia({ detail: { tags: ['Health'] } }).get('/health', ({ set }) => {
+  return new Elysia({ detail: { tags: ['Health'] } }).get('/health', async ({ set }) => {
     let db: 'ok' | 'error' = 'ok'
     try {
-      ctx.db.get(sql`select count(*) from users`)
+      await firstRow(ctx.db, sql`select 1 from users limit 1`)
     } catch {
       db = 'error'
     }
@@ -15,6 +16,7 @@ export function healthRoutes(ctx: AppContext) {
       status: db === 'ok' ? 'ok' : 'degraded',
       version: ctx.version,
       db,
+      engine: ctx.db.engine,
       uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000),
     }
     if (db === 'error') {

@@ -34,7 +34,7 @@ export function httpCore(
   log: Logger,
   authenticate: (request: Request) => Promise<unknown>,
   renderHtmlError: HtmlErrorRenderer,
-  adminFormLimit: (request: Request, path: string) => number = () => ADMIN_FORM_LIMIT,
+  adminFormLimit: (request: Request, path: string) => number | Promise<number> = () => ADMIN_FORM_LIMIT,
 ) {
   return new Elysia({ name: 'http-core' })
     .onRequest(({ request, set }) => {
@@ -48,7 +48,7 @@ export function httpCore(
     .onParse({ as: 'global' }, async ({ request, path }) => {
       // Admin pages post small forms; a body the size the API accepts would only ever be abuse. The caller may
       // allow more where a signed-in user sends a post body (the push-back forms).
-      if (!path.startsWith('/api/')) return readFormBody(request, adminFormLimit(request, path))
+      if (!path.startsWith('/api/')) return readFormBody(request, await adminFormLimit(request, path))
       if (!PUBLIC_BODY_ROUTE.test(path)) await authenticate(request)
       return readJsonBody(request, bodyLimitFor(path))
     })

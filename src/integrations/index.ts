@@ -38,51 +38,56 @@ export function integrationsRoutes(ctx: AppContext) {
     .use(authGuard(ctx))
     .get(
       '/',
-      ({ caller, query, request }) => {
-        const { count, results } = service.listIntegrations(db, caller, query)
+      async ({ caller, query, request }) => {
+        const { count, results } = await service.listIntegrations(db, caller, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
       { auth: true, query: listIntegrationsQuery, response: response.list },
     )
     .post(
       '/',
-      ({ caller, body, set }) => {
+      async ({ caller, body, set }) => {
         set.status = 201
-        return ok(service.serializeIntegration(service.createIntegration(db, caller, body)))
+        return ok(service.serializeIntegration(await service.createIntegration(db, caller, body)))
       },
       { auth: true, ...jsonBody(createIntegrationBody), response: response.create },
     )
     .get(
       '/:id',
-      ({ caller, params }) => ok(service.serializeIntegration(service.getVisibleIntegration(db, caller, params.id).integration)),
+      async ({ caller, params }) =>
+        ok(service.serializeIntegration((await service.getVisibleIntegration(db, caller, params.id)).integration)),
       { auth: true, params: idParams, response: response.read },
     )
-    .patch('/:id', ({ caller, params, body }) => ok(service.serializeIntegration(service.updateIntegration(db, caller, params.id, body))), {
-      auth: true,
-      params: idParams,
-      ...jsonBody(updateIntegrationBody),
-      response: response.update,
-    })
+    .patch(
+      '/:id',
+      async ({ caller, params, body }) => ok(service.serializeIntegration(await service.updateIntegration(db, caller, params.id, body))),
+      {
+        auth: true,
+        params: idParams,
+        ...jsonBody(updateIntegrationBody),
+        response: response.update,
+      },
+    )
     .delete(
       '/:id',
-      ({ caller, params }) => {
-        service.deleteIntegration(db, caller, params.id)
+      async ({ caller, params }) => {
+        await service.deleteIntegration(db, caller, params.id)
         return ok({})
       },
       { auth: true, params: idParams, response: response.remove },
     )
-    .post('/:id/update-structure', ({ caller, params, body }) => ok(pushStructure(db, caller, params.id, body)), {
+    .post('/:id/update-structure', async ({ caller, params, body }) => ok(await pushStructure(db, caller, params.id, body)), {
       auth: true,
       params: idParams,
       ...jsonBody(updateStructureBody),
       response: response.push,
     })
-    .get('/:id/content-types', ({ caller, params }) => ok(getContentTypes(db, caller, params.id)), {
+    .get('/:id/content-types', async ({ caller, params }) => ok(await getContentTypes(db, caller, params.id)), {
       auth: true,
       params: idParams,
       response: response.contentTypes,
     })
-    .patch('/:id/content-types', ({ caller, params, body }) => ok(patchContentTypes(db, caller, params.id, body)), {
+    .patch('/:id/content-types', async ({ caller, params, body }) => ok(await patchContentTypes(db, caller, params.id, body)), {
       auth: true,
       params: idParams,
       ...jsonBody(patchContentTypesBody),

@@ -1,7 +1,7 @@
 // Integrations the caller may see, and their CRUD.
 import { and, count as sqlCount, eq, sql, type SQL } from 'drizzle-orm'
 import { requireUser, type Caller } from '../auth/caller'
-import type { Db } from '../db/client'
+import { type Db, withTx } from '../db/client'
 import { prepared } from '../db/prepared'
 import { integrations, sites, type Integration, type Site } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
@@ -30,26 +30,31 @@ const integrationWithSite = (db: Db) =>
   )
 
 /** One integration whose site the caller may see, with that site; else 404. */
-export function getVisibleIntegration(db: Db, caller: Caller, id: number): { integration: Integration; site: Site } {
-  const row = integrationWithSite(db).get({ id })
+export async function getVisibleIntegration(db: Db, caller: Caller, id: number): Promise<{ integration: Integration; site: Site }> {
+  const [row] = await integrationWithSite(db).execute({ id })
   if (!row || !canSeeSite(caller, row.site)) throw new NotFound('Integration')
   return row
 }
 
 /** The same without a caller: for the server's own work (pulls, the daily job). */
-export function getIntegrationWithSite(db: Db, id: number): { integration: Integration; site: Site } {
-  const row = integrationWithSite(db).get({ id })
+export async function getIntegrationWithSite(db: Db, id: number): Promise<{ integration: Integration; site: Site }> {
+  const [row] = await integrationWithSite(db).execute({ id })
   if (!row) throw new NotFound('Integration')
   return row
 }
 
-export function listIntegrations(db: Db, caller: Caller, q: Page & { site?: number; platform?: string }) {
+export async function listIntegrations(db: Db, caller: Caller, q: Page & { site?: number; platform?: string }) {
   const conditions: (SQL | undefined)[] = [visibleSites(caller)]
   if (q.site !== undefined) conditions.push(eq(integrations.siteId, q.site))
   if (q.platform !== undefined) conditions.push(eq(integrations.platform, q.platform))
   const where = and(...conditions)
-  const count = db.select({ n: sqlCount() }).from(integrations).innerJoin(sites, eq(sites.id, integrations.siteId)).where(where).get()!.n
-  const rows = db
+  const count = (await db
+    .select({ n: sqlCount() })
+    .from(integrations)
+    .innerJoin(sites, eq(sites.id, integrations.siteId))
+    .where(where)
+    .get())!.n
+  const rows = await db
     .select({ integration: integrations })
     .from(integrations)
     .innerJoin(sites, eq(sites.id, integrations.siteId))
@@ -61,22 +66,23 @@ export function listIntegrations(db: Db, caller: Caller, q: Page & { site?: numb
   return { count, results: rows.map((r) => serializeIntegration(r.integration)) }
 }
 
-export function createIntegration(
+export async function createIntegration(
   db: Db,
   caller: Caller,
   input: { site: number; platform: string; is_active: boolean; config_json: Record<string, unknown> },
 ) {
   requireUser(caller)
-  getVisibleSite(db, caller, input.site)
-  return db.transaction(
-    (tx) => {
-      const existing = tx
+  await getVisibleSite(db, caller, input.site)
+  return await withTx(
+    db,
+    async (tx) => {
+      const existing = await tx
         .select({ id: integrations.id })
         .from(integrations)
         .where(and(eq(integrations.siteId, input.site), eq(integrations.platform, input.platform)))
         .get()
       if (existing) throw new Conflict(`This site already has a ${input.platform} integration (id ${existing.id}).`, 'integration_exists')
-      return tx
+      return await tx
         .insert(integrations)
         .values({
           siteId: input.site,
@@ -87,7 +93,7 @@ export function createIntegration(
         .returning()
         .get()
     },
-    { behavior: 'immediate' },
+    { lock: `site:${input.site}` },
   )
 }
 
@@ -102,36 +108,35 @@ function mergeConfig(config: Record<string, unknown>, patch: Record<string, unkn
 }
 
 /** Updates is_active and/or merges config_json's top-level keys (a null value removes that key). */
-export function updateIntegration(
+export async function updateIntegration(
   db: Db,
   caller: Caller,
   id: number,
   input: { is_active?: boolean; config_json?: Record<string, unknown> },
 ) {
   requireUser(caller)
-  getVisibleIntegration(db, caller, id)
-  // Immediate: a read-then-write transaction begun deferred gets SQLITE_BUSY at once (no busy_timeout
-  // wait) when another process commits between its read and its write.
-  return db.transaction(
-    (tx) => {
-      const current = tx.select().from(integrations).where(eq(integrations.id, id)).get()!
+  await getVisibleIntegration(db, caller, id)
+  return await withTx(
+    db,
+    async (tx) => {
+      const current = (await tx.select().from(integrations).where(eq(integrations.id, id)).get())!
       // Only a PATCH that sends config_json rewrites it; is_active alone leaves the stored text as it is.
       const configJson = input.config_json
         ? JSON.stringify(mergeConfig(parseConfig(current.configJson), input.config_json))
         : current.configJson
-      return tx
+      return await tx
         .update(integrations)
         .set({ isActive: input.is_active ?? current.isActive, configJson, updatedAt: new Date().toISOString() })
         .where(eq(integrations.id, id))
         .returning()
         .get()
     },
-    { behavior: 'immediate' },
+    { lock: `integration:${id}` },
   )
 }
 
-export function deleteIntegration(db: Db, caller: Caller, id: number): void {
+export async function deleteIntegration(db: Db, caller: Caller, id: number): Promise<void> {
   requireUser(caller)
-  getVisibleIntegration(db, caller, id)
-  db.delete(integrations).where(eq(integrations.id, id)).run()
+  await getVisibleIntegration(db, caller, id)
+  await db.delete(integrations).where(eq(integrations.id, id)).run()
 }

@@ -1,7 +1,7 @@
 // The plugin's structure push, the content-types read, and admin overrides of enabled/fetch_limit.
 import { eq, sql } from 'drizzle-orm'
 import { requireUser, type Caller } from '../auth/caller'
-import type { Db } from '../db/client'
+import { type Db, withTx } from '../db/client'
 import { prepared } from '../db/prepared'
 import { integrations, typeCounters } from '../db/schema'
 import { Forbidden, Invalid } from '../http/errors'
@@ -11,16 +11,18 @@ import type { ContentTypeOverridesPatch, StructurePush } from './model'
 import { getIntegrationWithSite, getVisibleIntegration } from './service'
 
 /** Stores a structure push in config_json in one read-modify-write transaction, with its sync-log event. */
-export function pushStructure(db: Db, caller: Caller | null, id: number, push: StructurePush, source: 'plugin' | 'pull' = 'plugin') {
-  const { integration, site } = caller ? getVisibleIntegration(db, caller, id) : getIntegrationWithSite(db, id)
+export async function pushStructure(db: Db, caller: Caller | null, id: number, push: StructurePush, source: 'plugin' | 'pull' = 'plugin') {
+  const { integration, site } = caller ? await getVisibleIntegration(db, caller, id) : await getIntegrationWithSite(db, id)
   if (!site.isActive || !integration.isActive) throw new Forbidden('Only active sites can push structure.', 'inactive')
   const started = new Date()
   const now = started.toISOString()
-  const config = db.transaction(
-    (tx) => {
-      const current = tx.select({ configJson: integrations.configJson }).from(integrations).where(eq(integrations.id, id)).get()!
+  const config = await withTx(
+    db,
+    async (tx) => {
+      const current = (await tx.select({ configJson: integrations.configJson }).from(integrations).where(eq(integrations.id, id)).get())!
       const next = applyStructurePush(parseConfig(current.configJson), push, now)
-      tx.update(integrations)
+      await tx
+        .update(integrations)
         .set({ configJson: JSON.stringify(next), updatedAt: now })
         .where(eq(integrations.id, id))
         .run()
@@ -28,7 +30,7 @@ export function pushStructure(db: Db, caller: Caller | null, id: number, push: S
         post_types: Object.keys(next.content_types!.post_types ?? {}).length,
         taxonomies: Object.keys(next.content_types!.taxonomies ?? {}).length,
       }
-      recordEvent(tx, {
+      await recordEvent(tx, {
         integrationId: id,
         kind: 'structure',
         source,
@@ -39,7 +41,7 @@ export function pushStructure(db: Db, caller: Caller | null, id: number, push: S
       })
       return next
     },
-    { behavior: 'immediate' },
+    { lock: `integration:${id}` },
   )
   const ct = config.content_types!
   return {
@@ -60,8 +62,8 @@ const countersOf = (db: Db) =>
   )
 
 /** Structure with admin overrides applied and synced counts from the kept counters (one indexed read, whatever the volume). */
-export function readContentTypes(db: Db, integrationId: number, config: IntegrationConfig, now = Date.now()) {
-  const counters = countersOf(db).all({ id: integrationId })
+export async function readContentTypes(db: Db, integrationId: number, config: IntegrationConfig, now = Date.now()) {
+  const counters = await countersOf(db).execute({ id: integrationId })
   const synced = new Map(counters.map((c) => [`${c.kind}:${c.slug}`, c.n]))
   const section = (kind: (typeof TYPE_KINDS)[number], counterKind: 'post_type' | 'taxonomy') =>
     Object.fromEntries(
@@ -89,18 +91,21 @@ export function readContentTypes(db: Db, integrationId: number, config: Integrat
   }
 }
 
-export function getContentTypes(db: Db, caller: Caller, id: number) {
-  const { integration } = getVisibleIntegration(db, caller, id)
-  return readContentTypes(db, id, parseConfig(integration.configJson))
+export async function getContentTypes(db: Db, caller: Caller, id: number) {
+  const { integration } = await getVisibleIntegration(db, caller, id)
+  return await readContentTypes(db, id, parseConfig(integration.configJson))
 }
 
 /** Applies admin overrides; a slug the last structure lacks is a 400 naming its path. Users only. */
-export function patchContentTypes(db: Db, caller: Caller, id: number, patch: ContentTypeOverridesPatch) {
+export async function patchContentTypes(db: Db, caller: Caller, id: number, patch: ContentTypeOverridesPatch) {
   requireUser(caller)
-  getVisibleIntegration(db, caller, id)
-  const config = db.transaction(
-    (tx) => {
-      const current = parseConfig(tx.select({ c: integrations.configJson }).from(integrations).where(eq(integrations.id, id)).get()!.c)
+  await getVisibleIntegration(db, caller, id)
+  const config = await withTx(
+    db,
+    async (tx) => {
+      const current = parseConfig(
+        (await tx.select({ c: integrations.configJson }).from(integrations).where(eq(integrations.id, id)).get())!.c,
+      )
       const overrides = {
         post_types: { ...current.content_type_overrides?.post_types },
         taxonomies: { ...current.content_type_overrides?.taxonomies },
@@ -123,13 +128,14 @@ export function patchContentTypes(db: Db, caller: Caller, id: number, patch: Con
       }
       if (Object.keys(errors).length) throw new Invalid(`Unknown content type: ${Object.keys(errors)[0]}.`, errors)
       const next = { ...current, content_type_overrides: overrides }
-      tx.update(integrations)
+      await tx
+        .update(integrations)
         .set({ configJson: JSON.stringify(next), updatedAt: new Date().toISOString() })
         .where(eq(integrations.id, id))
         .run()
       return next
     },
-    { behavior: 'immediate' },
+    { lock: `integration:${id}` },
   )
-  return readContentTypes(db, id, config)
+  return await readContentTypes(db, id, config)
 }

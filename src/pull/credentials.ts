@@ -36,11 +36,11 @@ export async function saveCredentials(
   input: CredentialsInput,
 ): Promise<CredentialsView> {
   requireUser(caller)
-  getVisibleIntegration(db, caller, integrationId)
+  await getVisibleIntegration(db, caller, integrationId)
   await checkWpUrl(config, input.wp_url)
   const sealed = sealPassword(config.secret, integrationId, input.app_password)
   const now = new Date().toISOString()
-  const row = db
+  const row = await db
     .insert(pullCredentials)
     .values({
       integrationId,
@@ -65,23 +65,27 @@ export async function saveCredentials(
 }
 
 /** GET: the saved URL and user, or `configured: false`. Users only. */
-export function getCredentials(db: Db, caller: Caller, integrationId: number): CredentialsView {
+export async function getCredentials(db: Db, caller: Caller, integrationId: number): Promise<CredentialsView> {
   requireUser(caller)
-  getVisibleIntegration(db, caller, integrationId)
-  const row = db.select().from(pullCredentials).where(eq(pullCredentials.integrationId, integrationId)).get()
+  await getVisibleIntegration(db, caller, integrationId)
+  const row = await db.select().from(pullCredentials).where(eq(pullCredentials.integrationId, integrationId)).get()
   return row ? { wp_url: row.wpUrl, username: row.username, configured: true, include_content: row.includeContent } : NONE
 }
 
 /** DELETE: forgets the credentials (nothing to forget is fine). Users only. */
-export function deleteCredentials(db: Db, caller: Caller, integrationId: number): void {
+export async function deleteCredentials(db: Db, caller: Caller, integrationId: number): Promise<void> {
   requireUser(caller)
-  getVisibleIntegration(db, caller, integrationId)
-  db.delete(pullCredentials).where(eq(pullCredentials.integrationId, integrationId)).run()
+  await getVisibleIntegration(db, caller, integrationId)
+  await db.delete(pullCredentials).where(eq(pullCredentials.integrationId, integrationId)).run()
 }
 
 /** The decrypted credentials for the server's own work (a pull), or null when none are saved. */
-export function loadCredentials(db: Db, secret: string, integrationId: number): (WpCredentials & { includeContent: boolean }) | null {
-  const row = db.select().from(pullCredentials).where(eq(pullCredentials.integrationId, integrationId)).get()
+export async function loadCredentials(
+  db: Db,
+  secret: string,
+  integrationId: number,
+): Promise<(WpCredentials & { includeContent: boolean }) | null> {
+  const row = await db.select().from(pullCredentials).where(eq(pullCredentials.integrationId, integrationId)).get()
   if (!row) return null
   return {
     wpUrl: row.wpUrl,

@@ -13,7 +13,10 @@ export function pullRoutes(ctx: AppContext) {
   const { db, config } = ctx
   return new Elysia({ prefix: '/integration/integrations/:id', detail: { tags: ['Pull mode'] } })
     .use(authGuard(ctx))
-    .get('/pull-credentials', ({ caller, params }) => ok(getCredentials(db, caller, params.id)), { auth: true, params: idParams })
+    .get('/pull-credentials', async ({ caller, params }) => ok(await getCredentials(db, caller, params.id)), {
+      auth: true,
+      params: idParams,
+    })
     .put('/pull-credentials', async ({ caller, params, body }) => ok(await saveCredentials(db, config, caller, params.id, body)), {
       auth: true,
       params: idParams,
@@ -21,8 +24,8 @@ export function pullRoutes(ctx: AppContext) {
     })
     .delete(
       '/pull-credentials',
-      ({ caller, params }) => {
-        deleteCredentials(db, caller, params.id)
+      async ({ caller, params }) => {
+        await deleteCredentials(db, caller, params.id)
         return ok({ wp_url: null, username: null, configured: false, include_content: false })
       },
       { auth: true, params: idParams },

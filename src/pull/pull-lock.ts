@@ -3,6 +3,7 @@
 // holder beats a heartbeat into the row; a row whose heartbeat stopped, or whose process on this machine is gone,
 // is taken over.
 import { randomUUID } from 'node:crypto'
+import { allRows, runSql } from '../db/client'
 import { hostname } from 'node:os'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
@@ -17,7 +18,7 @@ export type PullLock = { release(): void }
 const keyOf = (integrationId: number) => `pull_lock:${integrationId}`
 
 /** Takes the lock of one integration's pulls, or answers null while someone alive holds it. */
-export function takePullLock(db: Db, integrationId: number): PullLock | null {
+export async function takePullLock(db: Db, integrationId: number): Promise<PullLock | null> {
   const key = keyOf(integrationId)
   const mine: Holder = {
     owner: randomUUID(),
@@ -28,47 +29,55 @@ export function takePullLock(db: Db, integrationId: number): PullLock | null {
   }
   const value = JSON.stringify(mine)
   // One statement: insert, or replace a row whose heartbeat has expired (or that is unreadable).
-  const [taken] = db.all<{ key: string }>(sql`
+  const [taken] = await allRows<{ key: string }>(
+    db,
+    sql`
     insert into app_state (key, value) values (${key}, ${value})
     on conflict (key) do update set value = excluded.value
       where case when json_valid(app_state.value) then coalesce(json_extract(app_state.value, '$.heartbeat'), 0) else 0 end
         < ${Date.now() - LOCK_EXPIRES_MS}
-    returning key`)
-  if (!taken && !takeOverDead(db, key, value)) return null
-  const beat = setInterval(() => heartbeat(db, key, mine.owner), HEARTBEAT_MS)
+    returning key`,
+  )
+  if (!taken && !(await takeOverDead(db, key, value))) return null
+  const beat = setInterval(async () => await heartbeat(db, key, mine.owner), HEARTBEAT_MS)
   beat.unref()
   return {
-    release() {
+    async release() {
       clearInterval(beat)
-      db.run(sql`delete from app_state where key = ${key} and value ->> '$.owner' = ${mine.owner}`)
+      await runSql(db, sql`delete from app_state where key = ${key} and value ->> '$.owner' = ${mine.owner}`)
     },
   }
 }
 
 /** Whether an alive holder has the lock of this integration's pulls (for the admin pages). */
-export function isPullLocked(db: Db, integrationId: number): boolean {
-  const holder = readHolder(db, keyOf(integrationId))
+export async function isPullLocked(db: Db, integrationId: number): Promise<boolean> {
+  const holder = await readHolder(db, keyOf(integrationId))
   return !!holder && alive(holder.holder)
 }
 
 /** Replaces the row (compare-and-swap on its exact value) when its holder's process on this machine has exited. */
-function takeOverDead(db: Db, key: string, value: string): boolean {
-  const current = readHolder(db, key)
+async function takeOverDead(db: Db, key: string, value: string): Promise<boolean> {
+  const current = await readHolder(db, key)
   if (!current || alive(current.holder)) return false
-  return db.all(sql`update app_state set value = ${value} where key = ${key} and value = ${current.raw} returning key`).length > 0
+  return (
+    (await allRows(db, sql`update app_state set value = ${value} where key = ${key} and value = ${current.raw} returning key`)).length > 0
+  )
 }
 
-function heartbeat(db: Db, key: string, owner: string) {
+async function heartbeat(db: Db, key: string, owner: string) {
   try {
-    db.run(sql`update app_state set value = json_set(value, '$.heartbeat', ${Date.now()})
-      where key = ${key} and value ->> '$.owner' = ${owner}`)
+    await runSql(
+      db,
+      sql`update app_state set value = json_set(value, '$.heartbeat', ${Date.now()})
+      where key = ${key} and value ->> '$.owner' = ${owner}`,
+    )
   } catch {
     // The database is closing (shutdown); the pull is being stopped with it.
   }
 }
 
-function readHolder(db: Db, key: string): { raw: string; holder: Holder | null } | null {
-  const [row] = db.all<{ value: string }>(sql`select value from app_state where key = ${key}`)
+async function readHolder(db: Db, key: string): Promise<{ raw: string; holder: Holder | null } | null> {
+  const [row] = await allRows<{ value: string }>(db, sql`select value from app_state where key = ${key}`)
   if (!row) return null
   try {
     const v = JSON.parse(row.value)

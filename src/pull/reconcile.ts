@@ -2,7 +2,7 @@
 // WordPress changes), and the plugin may push rows while a pull runs; so a stored row is deleted only when it was
 // stored before the pull began, the listing did not show it, and WordPress confirms it has no such id.
 import { sql } from 'drizzle-orm'
-import type { Db } from '../db/client'
+import { allRows, type Db } from '../db/client'
 import { PullError } from './errors'
 import { PER_PAGE } from './wp-pages'
 import type { WpClient } from './wp-rest'
@@ -10,15 +10,21 @@ import type { WpClient } from './wp-rest'
 type Kind = 'items' | 'terms'
 
 /** Ids of one post type's items (or one taxonomy's terms) stored before `before` (ISO time) and not written since. */
-export function storedBefore(db: Db, kind: Kind, integrationId: number, slug: string, before: string): number[] {
+export async function storedBefore(db: Db, kind: Kind, integrationId: number, slug: string, before: string): Promise<number[]> {
   const rows =
     kind === 'items'
-      ? db.all<{ id: number }>(sql`
+      ? await allRows<{ id: number }>(
+          db,
+          sql`
           select external_id as id from content
-          where integration_id = ${integrationId} and post_type = ${slug} and updated_at < ${before}`)
-      : db.all<{ id: number }>(sql`
+          where integration_id = ${integrationId} and post_type = ${slug} and updated_at < ${before}`,
+        )
+      : await allRows<{ id: number }>(
+          db,
+          sql`
           select external_id as id from content_taxonomy
-          where integration_id = ${integrationId} and taxonomy = ${slug} and updated_at < ${before}`)
+          where integration_id = ${integrationId} and taxonomy = ${slug} and updated_at < ${before}`,
+        )
   return rows.map((r) => r.id)
 }
 
@@ -26,16 +32,29 @@ export function storedBefore(db: Db, kind: Kind, integrationId: number, slug: st
  * Of `ids`, those still stored and not written since `before`: checked again right before deleting (in the same
  * tick as the delete), because the plugin may have pushed one of them while WordPress was being asked.
  */
-export function untouchedSince(db: Db, kind: Kind, integrationId: number, ids: number[], before: string, taxonomy?: string): number[] {
+export async function untouchedSince(
+  db: Db,
+  kind: Kind,
+  integrationId: number,
+  ids: number[],
+  before: string,
+  taxonomy?: string,
+): Promise<number[]> {
   const list = JSON.stringify(ids)
   const rows =
     kind === 'items'
-      ? db.all<{ id: number }>(sql`
+      ? await allRows<{ id: number }>(
+          db,
+          sql`
           select external_id as id from content where integration_id = ${integrationId} and updated_at < ${before}
-            and external_id in (select value from json_each(${list}))`)
-      : db.all<{ id: number }>(sql`
+            and external_id in (select value from json_each(${list}))`,
+        )
+      : await allRows<{ id: number }>(
+          db,
+          sql`
           select external_id as id from content_taxonomy where integration_id = ${integrationId} and taxonomy = ${taxonomy ?? ''}
-            and updated_at < ${before} and external_id in (select value from json_each(${list}))`)
+            and updated_at < ${before} and external_id in (select value from json_each(${list}))`,
+        )
   return rows.map((r) => r.id)
 }
 
@@ -48,7 +67,7 @@ export async function confirmAbsent<T extends { id?: unknown }>(
   route: string,
   ids: number[],
   query: Record<string, string>,
-  found: (row: T) => void,
+  found: (row: T) => Promise<void>,
 ): Promise<number[]> {
   const absent: number[] = []
   for (let i = 0; i < ids.length; i += PER_PAGE) {
@@ -61,7 +80,7 @@ export async function confirmAbsent<T extends { id?: unknown }>(
     for (const row of data as T[]) {
       if (!batch.includes(row?.id as number)) continue
       present.add(row.id)
-      found(row)
+      await found(row)
     }
     absent.push(...batch.filter((id) => !present.has(id)))
   }

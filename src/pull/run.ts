@@ -40,16 +40,16 @@ export type PreparedPull = { integrationId: number; wpUrl: string; includeConten
 type Counts = Record<string, unknown>
 
 /** Checks what a pull needs and takes its lock; throws 403 (inactive), 400 (no credentials) or 409 (running). */
-export function preparePull(db: Db, integrationId: number): PreparedPull {
-  const { integration, site } = getIntegrationWithSite(db, integrationId)
+export async function preparePull(db: Db, integrationId: number): Promise<PreparedPull> {
+  const { integration, site } = await getIntegrationWithSite(db, integrationId)
   if (!site.isActive || !integration.isActive) throw new Forbidden('Only active sites can be pulled.', 'inactive')
-  const saved = db
+  const saved = await db
     .select({ wpUrl: pullCredentials.wpUrl, includeContent: pullCredentials.includeContent })
     .from(pullCredentials)
     .where(eq(pullCredentials.integrationId, integrationId))
     .get()
   if (!saved) throw new Invalid('Save pull credentials (WordPress URL, user, Application Password) for this integration first.')
-  const lock = takePullLock(db, integrationId)
+  const lock = await takePullLock(db, integrationId)
   if (!lock) throw new Conflict('A pull of this integration is already running.', 'pull_running')
   return { integrationId, ...saved, lock, startedAt: new Date() }
 }
@@ -70,7 +70,7 @@ export async function executePull(deps: PullDeps, job: PreparedPull, opts: PullO
   }
   try {
     counts.requests = progress.client?.requests ?? 0
-    return record(deps.db, job, opts.source, counts, error)
+    return await record(deps.db, job, opts.source, counts, error)
   } finally {
     job.lock.release()
   }
@@ -79,15 +79,15 @@ export async function executePull(deps: PullDeps, job: PreparedPull, opts: PullO
 /** The structure (stored in one go once read), then the content if asked. */
 async function pullInto(deps: PullDeps, job: PreparedPull, progress: { client?: WpClient }, counts: Counts, opts: PullOptions) {
   const { db, config } = deps
-  const creds = loadCredentials(db, config.secret, job.integrationId)!
+  const creds = (await loadCredentials(db, config.secret, job.integrationId))!
   const client = (progress.client = (await WpClient.connect(creds, policyFor(config, opts))).client)
   const structure = await readStructure(client)
   const timestamp = new Date().toISOString()
-  pushStructure(db, null, job.integrationId, toStructurePush(structure, configOf(db, job.integrationId), timestamp), 'pull')
+  await pushStructure(db, null, job.integrationId, toStructurePush(structure, await configOf(db, job.integrationId), timestamp), 'pull')
   counts.post_types = structure.postTypes.length
   counts.taxonomies = structure.taxonomies.length
   if (!counts.content) return
-  const totals = await pullContent(db, job.integrationId, client, structure, configOf(db, job.integrationId), job.startedAt)
+  const totals = await pullContent(db, job.integrationId, client, structure, await configOf(db, job.integrationId), job.startedAt)
   Object.assign(counts, flatten(totals))
 }
 
@@ -108,9 +108,9 @@ function failureMessage(log: Logger, integrationId: number, e: unknown, stop: Re
   return 'The pull failed because of an internal error; the server log has details.'
 }
 
-function record(db: Db, job: PreparedPull, source: PullOptions['source'], counts: Counts, error: string | null): SyncEvent {
+async function record(db: Db, job: PreparedPull, source: PullOptions['source'], counts: Counts, error: string | null): Promise<SyncEvent> {
   const host = new URL(job.wpUrl).host
-  return recordEvent(db, {
+  return await recordEvent(db, {
     integrationId: job.integrationId,
     kind: 'pull',
     source,
@@ -126,7 +126,8 @@ export function policyFor(config: Pick<Config, 'pullAllowPrivate'>, opts: Pick<P
   return { ...DEFAULT_LIMITS, ...opts.limits, allowed: addressCheck(config.pullAllowPrivate), signal: opts.signal }
 }
 
-const configOf = (db: Db, integrationId: number) => parseConfig(getIntegrationWithSite(db, integrationId).integration.configJson)
+const configOf = async (db: Db, integrationId: number) =>
+  parseConfig((await getIntegrationWithSite(db, integrationId)).integration.configJson)
 
 const formatDuration = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 100) / 10} s`)
 

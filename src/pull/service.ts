@@ -19,19 +19,24 @@ export { PULL_DEADLINE_MS, type PullDeps, type PullOptions } from './run'
 
 /** POST …/pull/: a user's "pull now"; answers the event it recorded once the pull is done. */
 export async function pullNow(deps: PullDeps, caller: Caller, integrationId: number, content?: boolean) {
-  return serializeEvent(await startPull(deps, caller, integrationId, content))
+  return serializeEvent(await (await startPull(deps, caller, integrationId, content)).done)
 }
 
 /**
- * Starts a user's pull and hands back its promise at once, so a page need not wait for it: refusals (404, 403,
+ * Starts a user's pull and hands back its promise (`done`) once it has started, so a page need not wait for it: refusals (404, 403,
  * 400 no credentials, 409 already running) throw here, before anything runs; the promise resolves with the
  * recorded event (a failed pull is an event too).
  */
-export function startPull(deps: PullDeps, caller: Caller, integrationId: number, content?: boolean): Promise<SyncEvent> {
+export async function startPull(
+  deps: PullDeps,
+  caller: Caller,
+  integrationId: number,
+  content?: boolean,
+): Promise<{ done: Promise<SyncEvent> }> {
   requireUser(caller)
-  getVisibleIntegration(deps.db, caller, integrationId)
-  const job = preparePull(deps.db, integrationId)
-  return track(deps.db, executePull(deps, job, { content, source: 'admin' }))
+  await getVisibleIntegration(deps.db, caller, integrationId)
+  const job = await preparePull(deps.db, integrationId)
+  return { done: track(deps.db, executePull(deps, job, { content, source: 'admin' })) }
 }
 
 /**
@@ -39,27 +44,27 @@ export function startPull(deps: PullDeps, caller: Caller, integrationId: number,
  * in the event, not thrown; only preconditions throw (403 inactive, 400 no credentials, 409 running).
  */
 export async function runPull(deps: PullDeps, integrationId: number, opts: PullOptions): Promise<SyncEvent> {
-  const job = preparePull(deps.db, integrationId)
+  const job = await preparePull(deps.db, integrationId)
   return track(deps.db, executePull(deps, job, opts))
 }
 
 /** Whether a pull of this integration is running, in this process or another on the same database. */
-export const isPullRunning = (db: Db, integrationId: number) => isPullLocked(db, integrationId)
+export const isPullRunning = async (db: Db, integrationId: number) => await isPullLocked(db, integrationId)
 
 /** Proves credentials (given, or the saved ones) without storing anything: `{ ok, message | error }`. */
 export async function testConnection(deps: PullDeps, caller: Caller, integrationId: number, input: TestConnectionInput) {
   requireUser(caller)
-  getVisibleIntegration(deps.db, caller, integrationId)
+  await getVisibleIntegration(deps.db, caller, integrationId)
   let creds: WpCredentials | null
   if (input.wp_url && input.username && input.app_password) {
     await checkWpUrl(deps.config, input.wp_url)
     creds = { wpUrl: input.wp_url, username: input.username, appPassword: input.app_password }
   } else {
-    const saved = deps.db.select().from(pullCredentials).where(eq(pullCredentials.integrationId, integrationId)).get()
+    const saved = await deps.db.select().from(pullCredentials).where(eq(pullCredentials.integrationId, integrationId)).get()
     if (!saved)
       throw new Invalid('No pull credentials are saved for this integration; send wp_url, username and app_password to test them.')
     try {
-      creds = loadCredentials(deps.db, deps.config.secret, integrationId)
+      creds = await loadCredentials(deps.db, deps.config.secret, integrationId)
     } catch (e) {
       if (e instanceof PullError) return { ok: false as const, error: e.message, code: e.code }
       throw e

@@ -5,7 +5,7 @@ import type { BatchResult } from '../content/batch'
 import { syncContent } from '../content/items'
 import { MAX_BATCH, type ItemInput, type TermInput } from '../content/model'
 import { syncTerms } from '../content/terms'
-import type { Db } from '../db/client'
+import { withTx, type Db } from '../db/client'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import { renderedToText } from './html-entities'
 import { confirmAbsent, storedBefore, untouchedSince } from './reconcile'
@@ -48,15 +48,17 @@ export async function pullContent(
   const totals: ContentTotals = { items: zero(), terms: zero() }
   const goneTerms = await pullTerms(run, structure, totals.terms)
   const goneItems = await pullItems(run, structure, totals.items)
-  deleteTerms(run, goneTerms, totals.terms)
-  deleteItems(run, goneItems, totals.items)
+  await deleteTerms(run, goneTerms, totals.terms)
+  await deleteItems(run, goneItems, totals.items)
   return totals
 }
 
 /** Stores every enabled taxonomy's terms; answers the stored ones WordPress confirmed gone, per taxonomy. */
 async function pullTerms(run: Run, structure: SiteStructure, into: Counts): Promise<Map<string, number[]>> {
   const rules = effectiveTypes(run.config, 'taxonomies')
-  const batch = new Batcher<TermInput>((terms) => add(into, syncTerms(run.db, null, run.integrationId, { terms, deleted: [] }, 'pull')))
+  const batch = new Batcher<TermInput>(async (terms) =>
+    add(into, await syncTerms(run.db, null, run.integrationId, { terms, deleted: [] }, 'pull')),
+  )
   const gone = new Map<string, number[]>()
   for (const tax of structure.taxonomies) {
     const rule = rules[tax.slug]
@@ -65,7 +67,7 @@ async function pullTerms(run: Run, structure: SiteStructure, into: Counts): Prom
     const push = (t: RestTerm) => batch.push(toTerm(tax.slug, t.id as number, t))
     gone.set(tax.slug, await readCollection(run, 'terms', tax.slug, tax.route, query, rule.fetch_limit, push))
   }
-  batch.flush()
+  await batch.flush()
   return gone
 }
 
@@ -83,7 +85,9 @@ const ITEM_QUERY = {
 /** Stores every enabled post type's published items; answers the stored ones WordPress confirmed gone. */
 async function pullItems(run: Run, structure: SiteStructure, into: Counts): Promise<number[]> {
   const rules = effectiveTypes(run.config, 'post_types')
-  const batch = new Batcher<ItemInput>((items) => add(into, syncContent(run.db, null, run.integrationId, { items, deleted: [] }, 'pull')))
+  const batch = new Batcher<ItemInput>(async (items) =>
+    add(into, await syncContent(run.db, null, run.integrationId, { items, deleted: [] }, 'pull')),
+  )
   const restBaseOf = new Map(structure.taxonomies.map((t) => [t.slug, t.restBase]))
   const gone: number[] = []
   for (const type of structure.postTypes) {
@@ -94,7 +98,7 @@ async function pullItems(run: Run, structure: SiteStructure, into: Counts): Prom
     const push = (item: RestItem) => batch.push(toItem(type.slug, item.id as number, item, termFields))
     gone.push(...(await readCollection(run, 'items', type.slug, type.route, query, rule.fetch_limit, push)))
   }
-  batch.flush()
+  await batch.flush()
   return gone
 }
 
@@ -109,43 +113,57 @@ async function readCollection<T extends { id?: unknown }>(
   route: string,
   query: Record<string, string>,
   limit: number,
-  push: (row: T) => void,
+  push: (row: T) => Promise<void>,
 ): Promise<number[]> {
   const seen = new Set<number>()
   const read = readPages<T>(run.client, route, query, limit)
-  for await (const page of read.rows) for (const row of page) if (firstSight(seen, row.id)) push(row)
+  for await (const page of read.rows) for (const row of page) if (firstSight(seen, row.id)) await push(row)
   if (!read.complete()) return []
-  const missing = storedBefore(run.db, kind, run.integrationId, slug, run.startedAt).filter((id) => !seen.has(id))
+  const missing = (await storedBefore(run.db, kind, run.integrationId, slug, run.startedAt)).filter((id) => !seen.has(id))
   const verify = kind === 'items' ? { ...query, status: 'any' } : query
-  return confirmAbsent<T>(run.client, route, missing, verify, (row) => firstSight(seen, row.id) && push(row))
+  return confirmAbsent<T>(run.client, route, missing, verify, async (row) => {
+    if (firstSight(seen, row.id)) await push(row)
+  })
 }
 
-function deleteTerms(run: Run, gone: Map<string, number[]>, into: Counts) {
+async function deleteTerms(run: Run, gone: Map<string, number[]>, into: Counts) {
   for (const [taxonomy, ids] of gone)
     for (let i = 0; i < ids.length; i += MAX_BATCH) {
-      // Checked and deleted in one tick: a term the plugin pushed meanwhile stays.
-      const still = untouchedSince(run.db, 'terms', run.integrationId, ids.slice(i, i + MAX_BATCH), run.startedAt, taxonomy)
-      const deleted = still.map((external_id) => ({ taxonomy, external_id }))
-      if (deleted.length) add(into, syncTerms(run.db, null, run.integrationId, { terms: [], deleted }, 'pull'))
+      // Checked and deleted in one transaction: a term the plugin pushed meanwhile stays.
+      await withTx(
+        run.db,
+        async (tx) => {
+          const still = await untouchedSince(tx, 'terms', run.integrationId, ids.slice(i, i + MAX_BATCH), run.startedAt, taxonomy)
+          const deleted = still.map((external_id) => ({ taxonomy, external_id }))
+          if (deleted.length) add(into, await syncTerms(tx, null, run.integrationId, { terms: [], deleted }, 'pull'))
+        },
+        { lock: `integration:${run.integrationId}` },
+      )
     }
 }
 
-function deleteItems(run: Run, gone: number[], into: Counts) {
+async function deleteItems(run: Run, gone: number[], into: Counts) {
   for (let i = 0; i < gone.length; i += MAX_BATCH) {
-    const deleted = untouchedSince(run.db, 'items', run.integrationId, gone.slice(i, i + MAX_BATCH), run.startedAt)
-    if (deleted.length) add(into, syncContent(run.db, null, run.integrationId, { items: [], deleted }, 'pull'))
+    await withTx(
+      run.db,
+      async (tx) => {
+        const deleted = await untouchedSince(tx, 'items', run.integrationId, gone.slice(i, i + MAX_BATCH), run.startedAt)
+        if (deleted.length) add(into, await syncContent(tx, null, run.integrationId, { items: [], deleted }, 'pull'))
+      },
+      { lock: `integration:${run.integrationId}` },
+    )
   }
 }
 
 class Batcher<T> {
   private rows: T[] = []
-  constructor(private readonly send: (rows: T[]) => void) {}
-  push(row: T) {
+  constructor(private readonly send: (rows: T[]) => Promise<void>) {}
+  async push(row: T) {
     this.rows.push(row)
-    if (this.rows.length >= MAX_BATCH) this.flush()
+    if (this.rows.length >= MAX_BATCH) await this.flush()
   }
-  flush() {
-    if (this.rows.length) this.send(this.rows.splice(0))
+  async flush() {
+    if (this.rows.length) await this.send(this.rows.splice(0))
   }
 }
 

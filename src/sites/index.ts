@@ -38,26 +38,26 @@ export function sitesRoutes(ctx: AppContext) {
     .use(authGuard(ctx))
     .get(
       '/',
-      ({ caller, query, request }) => {
-        const { count, results } = service.listSites(db, caller, query)
+      async ({ caller, query, request }) => {
+        const { count, results } = await service.listSites(db, caller, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
       { auth: true, query: listQuery, response: response.list },
     )
     .post(
       '/',
-      ({ caller, body, set }) => {
+      async ({ caller, body, set }) => {
         set.status = 201
-        return ok(serializeSite(service.createSite(db, caller, body)))
+        return ok(serializeSite(await service.createSite(db, caller, body)))
       },
       { auth: true, ...jsonBody(createSiteBody), response: response.create },
     )
-    .get('/:id', ({ caller, params }) => ok(serializeSite(service.getVisibleSite(db, caller, params.id))), {
+    .get('/:id', async ({ caller, params }) => ok(serializeSite(await service.getVisibleSite(db, caller, params.id))), {
       auth: true,
       params: idParams,
       response: response.read,
     })
-    .patch('/:id', ({ caller, params, body }) => ok(serializeSite(service.updateSite(db, caller, params.id, body))), {
+    .patch('/:id', async ({ caller, params, body }) => ok(serializeSite(await service.updateSite(db, caller, params.id, body))), {
       auth: true,
       params: idParams,
       ...jsonBody(updateSiteBody),
@@ -65,32 +65,32 @@ export function sitesRoutes(ctx: AppContext) {
     })
     .delete(
       '/:id',
-      ({ caller, params }) => {
-        service.deleteSite(db, caller, params.id)
+      async ({ caller, params }) => {
+        await service.deleteSite(db, caller, params.id)
         return ok({})
       },
       { auth: true, params: idParams, response: response.remove },
     )
     .post(
       '/:id/api-keys',
-      ({ caller, params, body, set }) => {
+      async ({ caller, params, body, set }) => {
         set.status = 201
-        return ok(service.createApiKey(db, caller, params.id, body.name))
+        return ok(await service.createApiKey(db, caller, params.id, body.name))
       },
       { auth: true, params: idParams, ...jsonBody(createApiKeyBody), response: response.createKey },
     )
     .get(
       '/:id/api-keys',
-      ({ caller, params, query, request }) => {
-        const { count, results } = service.listApiKeys(db, caller, params.id, query)
+      async ({ caller, params, query, request }) => {
+        const { count, results } = await service.listApiKeys(db, caller, params.id, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
       { auth: true, params: idParams, query: listQuery, response: response.listKeys },
     )
     .delete(
       '/:id/api-keys/:keyId',
-      ({ caller, params }) => {
-        service.revokeApiKey(db, caller, params.id, params.keyId)
+      async ({ caller, params }) => {
+        await service.revokeApiKey(db, caller, params.id, params.keyId)
         return ok({})
       },
       { auth: true, params: keyParams, response: response.remove },

@@ -24,10 +24,10 @@ export const SITES_PAGE_SIZE = 50
 export type SiteOverview = { sites: SiteSummary[]; counts: StatusCounts; page: number; pageSize: number }
 
 /** One page of the sites the caller may see, with their status, and the counts per status over all of them. */
-export function siteOverview(db: Db, caller: Caller, page = 1, now = Date.now()): SiteOverview {
+export async function siteOverview(db: Db, caller: Caller, page = 1, now = Date.now()): Promise<SiteOverview> {
   // Only the one field the status needs is pulled out of config_json, not the whole structure. Every row
   // is read (narrowly) because the counts cover all sites and staleness depends on the clock.
-  const rows = db
+  const rows = await db
     .select({
       id: sites.id,
       name: sites.name,
@@ -66,8 +66,8 @@ export type SiteContext = {
 }
 
 /** One site the caller may see with its WordPress integration; 404 for another tenant's site, as in the API. */
-export function siteContext(db: Db, caller: Caller, siteId: number, now = Date.now()): SiteContext {
-  const row = db
+export async function siteContext(db: Db, caller: Caller, siteId: number, now = Date.now()): Promise<SiteContext> {
+  const row = await db
     .select({
       id: sites.id,
       name: sites.name,

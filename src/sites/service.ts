@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, type SQL } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
 import { requireUser } from '../auth/caller'
 import { apiKeyDisplayPrefix, hashSecret, newApiKey } from '../auth/tokens'
-import { changesOf, countRows, type Db } from '../db/client'
+import { type Db, changesOf, countRows, withTx } from '../db/client'
 import { apiKeys, integrations, sites, type ApiKey, type Site } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
 import { NotFound } from '../http/errors'
@@ -25,8 +25,8 @@ export function canSeeSite(caller: Caller, site: Site): boolean {
 }
 
 /** One site the caller may see, else 404 (another tenant's site is indistinguishable from none). */
-export function getVisibleSite(db: Db, caller: Caller, id: number): Site {
-  const site = db
+export async function getVisibleSite(db: Db, caller: Caller, id: number): Promise<Site> {
+  const site = await db
     .select()
     .from(sites)
     .where(and(eq(sites.id, id), visibleSites(caller)))
@@ -35,24 +35,24 @@ export function getVisibleSite(db: Db, caller: Caller, id: number): Site {
   return site
 }
 
-export function listSites(db: Db, caller: Caller, page: Page) {
+export async function listSites(db: Db, caller: Caller, page: Page) {
   const where = visibleSites(caller)
-  const count = countRows(db, sites, where)
-  const rows = db.select().from(sites).where(where).orderBy(sites.id).limit(page.page_size).offset(offsetOf(page)).all()
+  const count = await countRows(db, sites, where)
+  const rows = await db.select().from(sites).where(where).orderBy(sites.id).limit(page.page_size).offset(offsetOf(page)).all()
   return { count, results: rows.map(serializeSite) }
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+type Tx = Db
 
-function insertSite(tx: Tx, ownerId: number, input: CreateSite): Site {
-  const site = tx.insert(sites).values({ ownerId, name: input.name, url: input.url }).returning().get()
-  tx.insert(integrations).values({ siteId: site.id, platform: 'wordpress' }).run()
+async function insertSite(tx: Tx, ownerId: number, input: CreateSite): Promise<Site> {
+  const site = await tx.insert(sites).values({ ownerId, name: input.name, url: input.url }).returning().get()
+  await tx.insert(integrations).values({ siteId: site.id, platform: 'wordpress' }).run()
   return site
 }
 
-function insertApiKey(tx: Tx | Db, siteId: number, name: string) {
+async function insertApiKey(tx: Tx | Db, siteId: number, name: string) {
   const key = newApiKey()
-  const row = tx
+  const row = await tx
     .insert(apiKeys)
     .values({ siteId, name, prefix: apiKeyDisplayPrefix(key), keyHash: hashSecret(key) })
     .returning({ id: apiKeys.id, prefix: apiKeys.prefix, name: apiKeys.name, createdAt: apiKeys.createdAt })
@@ -61,30 +61,27 @@ function insertApiKey(tx: Tx | Db, siteId: number, name: string) {
 }
 
 /** Creates a site owned by the calling user together with its WordPress integration, in one transaction. */
-export function createSite(db: Db, caller: Caller, input: CreateSite): Site {
+export async function createSite(db: Db, caller: Caller, input: CreateSite): Promise<Site> {
   const user = requireUser(caller)
-  return db.transaction((tx) => insertSite(tx, user.id, input), { behavior: 'immediate' })
+  return await withTx(db, async (tx) => await insertSite(tx, user.id, input))
 }
 
 /**
  * Creates a site, its WordPress integration and its first API key in one transaction: if the key cannot be
  * stored there is no site either (no half-made site without a key). The plain key is returned only here.
  */
-export function createSiteWithKey(db: Db, caller: Caller, input: CreateSite, keyName = '') {
+export async function createSiteWithKey(db: Db, caller: Caller, input: CreateSite, keyName = '') {
   const user = requireUser(caller)
-  return db.transaction(
-    (tx) => {
-      const site = insertSite(tx, user.id, input)
-      return { site, apiKey: insertApiKey(tx, site.id, keyName) }
-    },
-    { behavior: 'immediate' },
-  )
+  return await withTx(db, async (tx) => {
+    const site = await insertSite(tx, user.id, input)
+    return { site, apiKey: await insertApiKey(tx, site.id, keyName) }
+  })
 }
 
-export function updateSite(db: Db, caller: Caller, id: number, input: UpdateSite): Site {
+export async function updateSite(db: Db, caller: Caller, id: number, input: UpdateSite): Promise<Site> {
   requireUser(caller)
-  getVisibleSite(db, caller, id)
-  return db
+  await getVisibleSite(db, caller, id)
+  return await db
     .update(sites)
     .set({
       ...(input.name !== undefined && { name: input.name }),
@@ -98,17 +95,17 @@ export function updateSite(db: Db, caller: Caller, id: number, input: UpdateSite
 }
 
 /** Deletes a site and, by cascade, its keys, integrations and synced content. */
-export function deleteSite(db: Db, caller: Caller, id: number): void {
+export async function deleteSite(db: Db, caller: Caller, id: number): Promise<void> {
   requireUser(caller)
-  getVisibleSite(db, caller, id)
-  db.delete(sites).where(eq(sites.id, id)).run()
+  await getVisibleSite(db, caller, id)
+  await db.delete(sites).where(eq(sites.id, id)).run()
 }
 
 /** Creates an API key for a site; the plain key is returned only here. */
-export function createApiKey(db: Db, caller: Caller, siteId: number, name = '') {
+export async function createApiKey(db: Db, caller: Caller, siteId: number, name = '') {
   requireUser(caller)
-  getVisibleSite(db, caller, siteId)
-  return insertApiKey(db, siteId, name)
+  await getVisibleSite(db, caller, siteId)
+  return await insertApiKey(db, siteId, name)
 }
 
 // What is shown of a key: never its hash.
@@ -121,20 +118,27 @@ const keyColumns = {
 }
 export type ApiKeyInfo = Pick<ApiKey, keyof typeof keyColumns>
 
-export function listApiKeys(db: Db, caller: Caller, siteId: number, page: Page) {
+export async function listApiKeys(db: Db, caller: Caller, siteId: number, page: Page) {
   requireUser(caller)
-  getVisibleSite(db, caller, siteId)
+  await getVisibleSite(db, caller, siteId)
   const where = and(eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt))
-  const count = countRows(db, apiKeys, where)
-  const rows = db.select(keyColumns).from(apiKeys).where(where).orderBy(desc(apiKeys.id)).limit(page.page_size).offset(offsetOf(page)).all()
+  const count = await countRows(db, apiKeys, where)
+  const rows = await db
+    .select(keyColumns)
+    .from(apiKeys)
+    .where(where)
+    .orderBy(desc(apiKeys.id))
+    .limit(page.page_size)
+    .offset(offsetOf(page))
+    .all()
   return { count, results: rows.map(serializeApiKey) }
 }
 
 /** All live keys of a site the user may see, newest first (a site has a handful); 404 for another tenant's site. */
-export function activeApiKeys(db: Db, caller: Caller, siteId: number): ApiKeyInfo[] {
+export async function activeApiKeys(db: Db, caller: Caller, siteId: number): Promise<ApiKeyInfo[]> {
   requireUser(caller)
-  getVisibleSite(db, caller, siteId)
-  return db
+  await getVisibleSite(db, caller, siteId)
+  return await db
     .select(keyColumns)
     .from(apiKeys)
     .where(and(eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt)))
@@ -143,10 +147,10 @@ export function activeApiKeys(db: Db, caller: Caller, siteId: number): ApiKeyInf
 }
 
 /** Revokes a key at once: the next request with it gets 401. */
-export function revokeApiKey(db: Db, caller: Caller, siteId: number, keyId: number): void {
+export async function revokeApiKey(db: Db, caller: Caller, siteId: number, keyId: number): Promise<void> {
   requireUser(caller)
-  getVisibleSite(db, caller, siteId)
-  const res = db
+  await getVisibleSite(db, caller, siteId)
+  const res = await db
     .update(apiKeys)
     .set({ revokedAt: nowIso() })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt)))

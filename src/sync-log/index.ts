@@ -16,16 +16,16 @@ export function syncLogRoutes(ctx: AppContext) {
     .use(authGuard(ctx))
     .get(
       '/integration/integrations/:id/sync-events',
-      ({ caller, params, query, request }) => {
-        const { count, results } = listIntegrationEvents(db, caller, params.id, query)
+      async ({ caller, params, query, request }) => {
+        const { count, results } = await listIntegrationEvents(db, caller, params.id, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
       { auth: true, params: idParams, query: eventsQuery, response },
     )
     .get(
       '/sync-events',
-      ({ caller, query, request }) => {
-        const { count, results } = listAllEvents(db, caller, query)
+      async ({ caller, query, request }) => {
+        const { count, results } = await listAllEvents(db, caller, query)
         return listEnvelope(request.url, config.baseUrl, query, count, results)
       },
       { auth: true, query: eventsQuery, response },

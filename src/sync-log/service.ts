@@ -21,8 +21,8 @@ export type NewEvent = {
 }
 
 /** Records one event; pass `tx` to make it part of the change it describes. */
-export function recordEvent(db: Pick<Db, 'insert'>, e: NewEvent): SyncEvent {
-  return db
+export async function recordEvent(db: Pick<Db, 'insert'>, e: NewEvent): Promise<SyncEvent> {
+  const [row] = await db
     .insert(syncEvents)
     .values({
       integrationId: e.integrationId,
@@ -36,7 +36,7 @@ export function recordEvent(db: Pick<Db, 'insert'>, e: NewEvent): SyncEvent {
       durationMs: Math.max(0, Math.round(e.durationMs ?? Date.now() - e.startedAt.getTime())),
     })
     .returning()
-    .get()
+  return row!
 }
 
 export const serializeEvent = (e: SyncEvent) => ({
@@ -53,28 +53,35 @@ export const serializeEvent = (e: SyncEvent) => ({
 })
 
 /** One integration's events, newest first, if the caller may see it (another tenant's is a 404). */
-export function listIntegrationEvents(db: Db, caller: Caller, integrationId: number, page: Page) {
-  getVisibleIntegration(db, caller, integrationId)
-  return listEvents(db, { integrationId }, page)
+export async function listIntegrationEvents(db: Db, caller: Caller, integrationId: number, page: Page) {
+  await getVisibleIntegration(db, caller, integrationId)
+  return await listEvents(db, { integrationId }, page)
 }
 
 /** Every event, cron runs included: admins only. */
-export function listAllEvents(db: Db, caller: Caller, page: Page) {
+export async function listAllEvents(db: Db, caller: Caller, page: Page) {
   requireAdmin(caller)
-  return listEvents(db, {}, page)
+  return await listEvents(db, {}, page)
 }
 
 /** Events newest first; `integrationId` undefined lists every event. No access check: for callers that made one. */
-export function listEvents(db: Db, filter: { integrationId?: number }, page: Page) {
+export async function listEvents(db: Db, filter: { integrationId?: number }, page: Page) {
   const where: SQL | undefined = filter.integrationId === undefined ? undefined : eq(syncEvents.integrationId, filter.integrationId)
-  const total = db.select({ n: count() }).from(syncEvents).where(where).get()!.n
-  const rows = db.select().from(syncEvents).where(where).orderBy(desc(syncEvents.id)).limit(page.page_size).offset(offsetOf(page)).all()
+  const total = (await db.select({ n: count() }).from(syncEvents).where(where).get())!.n
+  const rows = await db
+    .select()
+    .from(syncEvents)
+    .where(where)
+    .orderBy(desc(syncEvents.id))
+    .limit(page.page_size)
+    .offset(offsetOf(page))
+    .all()
   return { count: total, results: rows.map(serializeEvent) }
 }
 
 /** The newest event of an integration among `kinds` (e.g. the last content batch or pull), if any. */
-export function latestEvent(db: Db, integrationId: number, kinds: EventKind[]) {
-  const row = db
+export async function latestEvent(db: Db, integrationId: number, kinds: EventKind[]) {
+  const row = await db
     .select()
     .from(syncEvents)
     .where(and(eq(syncEvents.integrationId, integrationId), inArray(syncEvents.kind, kinds)))
@@ -85,7 +92,7 @@ export function latestEvent(db: Db, integrationId: number, kinds: EventKind[]) {
 }
 
 /** Removes events older than the retention; answers how many. */
-export function pruneEvents(db: Db, retentionDays: number, now = Date.now()): number {
+export async function pruneEvents(db: Db, retentionDays: number, now = Date.now()): Promise<number> {
   const cutoff = new Date(now - retentionDays * 24 * 3600_000).toISOString()
-  return changesOf(db.delete(syncEvents).where(lt(syncEvents.startedAt, cutoff)).run())
+  return changesOf(await db.delete(syncEvents).where(lt(syncEvents.startedAt, cutoff)).run())
 }

@@ -8,7 +8,7 @@ import { newPassword } from '../auth/model'
 import { hashPassword, verifyPassword } from '../auth/passwords'
 import { revokeAllRefreshFor } from '../auth/service'
 import { deleteSessionsOf } from '../auth/sessions'
-import { countRows, type Db } from '../db/client'
+import { countRows, type Db, withTx } from '../db/client'
 import { users, type User } from '../db/schema'
 import { Conflict, Forbidden, Invalid, issuesToFieldErrors, NotFound } from '../http/errors'
 import { newUserInput, toPublicUser, type NewUser, type PublicUser } from './model'
@@ -32,8 +32,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   throw new Invalid(`Invalid field ${path}: ${messages[0]}`, errors)
 }
 
-function findUser(db: Db, id: number): User {
-  const user = db.select().from(users).where(eq(users.id, id)).get()
+async function findUser(db: Db, id: number): Promise<User> {
+  const user = await db.select().from(users).where(eq(users.id, id)).get()
   if (!user) throw new NotFound('User')
   return user
 }
@@ -44,10 +44,11 @@ type Change = Partial<Pick<User, 'passwordHash' | 'isAdmin' | 'isActive'>>
  * Applies a change. With `signOut`, the user's token version goes up and their refresh tokens and admin
  * sessions (but `keepSession`, the one making the change) end, all in the same transaction as the change.
  */
-function update(db: Db, id: number, values: Change, signOut?: { keepSession?: string }): User {
-  return db.transaction(
-    () => {
-      const user = db
+async function update(db: Db, id: number, values: Change, signOut?: { keepSession?: string }): Promise<User> {
+  return withTx(
+    db,
+    async (tx) => {
+      const user = await tx
         .update(users)
         .set({
           ...values,
@@ -58,12 +59,12 @@ function update(db: Db, id: number, values: Change, signOut?: { keepSession?: st
         .returning()
         .get()
       if (signOut) {
-        revokeAllRefreshFor(db, id)
-        deleteSessionsOf(db, id, signOut.keepSession)
+        await revokeAllRefreshFor(tx, id)
+        await deleteSessionsOf(tx, id, signOut.keepSession)
       }
       return user
     },
-    { behavior: 'immediate' },
+    { lock: `user:${id}` },
   )
 }
 
@@ -72,57 +73,57 @@ export async function createUser(db: Db, actor: Actor, input: NewUser): Promise<
   assertAdmin(actor)
   const data = parse(newUserInput, input)
   const passwordHash = await hashPassword(data.password)
-  if (db.select({ id: users.id }).from(users).where(eq(users.email, data.email)).get()) {
+  if (await db.select({ id: users.id }).from(users).where(eq(users.email, data.email)).get()) {
     throw new Conflict('A user with this email already exists.', 'email_taken')
   }
-  const user = db.insert(users).values({ email: data.email, name: data.name, passwordHash, isAdmin: data.isAdmin }).returning().get()
+  const user = await db.insert(users).values({ email: data.email, name: data.name, passwordHash, isAdmin: data.isAdmin }).returning().get()
   return toPublicUser(user)
 }
 
-export const countUsers = (db: Db): number => countRows(db, users)
+export const countUsers = async (db: Db): Promise<number> => await countRows(db, users)
 
-export function listUsers(db: Db, actor: Actor): PublicUser[] {
+export async function listUsers(db: Db, actor: Actor): Promise<PublicUser[]> {
   assertAdmin(actor)
-  return db.select().from(users).orderBy(asc(users.id)).all().map(toPublicUser)
+  return (await db.select().from(users).orderBy(asc(users.id)).all()).map(toPublicUser)
 }
 
-export function getUser(db: Db, actor: Actor, id: number): PublicUser {
+export async function getUser(db: Db, actor: Actor, id: number): Promise<PublicUser> {
   assertAdmin(actor)
-  return toPublicUser(findUser(db, id))
+  return toPublicUser(await findUser(db, id))
 }
 
 /** Changes the caller's own password after checking the current one; their other sessions and all tokens end. */
 export async function changeOwnPassword(db: Db, actor: UserCaller, current: string, next: string, keepSession: string): Promise<void> {
-  const user = findUser(db, actor.user.id)
+  const user = await findUser(db, actor.user.id)
   if (!(await verifyPassword(current, user.passwordHash))) throw Invalid.field('current', 'The current password is not correct.')
   const passwordHash = await hashPassword(parse(newPassword, next))
-  update(db, user.id, { passwordHash }, { keepSession })
+  await update(db, user.id, { passwordHash }, { keepSession })
 }
 
 /** An administrator sets another user's password; that user is signed out everywhere. */
 export async function resetPassword(db: Db, actor: Actor, id: number, password: string): Promise<PublicUser> {
   assertAdmin(actor)
-  findUser(db, id)
+  await findUser(db, id)
   // Without this, a borrowed admin session could change its owner's password without knowing the current one.
   if (isSelf(actor, id)) throw new Forbidden('Change your own password on the Account page.', 'self_reset')
   const passwordHash = await hashPassword(parse(newPassword, password))
-  return toPublicUser(update(db, id, { passwordHash }, {}))
+  return toPublicUser(await update(db, id, { passwordHash }, {}))
 }
 
 /** Grants or removes the admin flag; an administrator cannot demote themself (so one always remains). */
-export function setAdmin(db: Db, actor: Actor, id: number, isAdmin: boolean): PublicUser {
+export async function setAdmin(db: Db, actor: Actor, id: number, isAdmin: boolean): Promise<PublicUser> {
   assertAdmin(actor)
-  findUser(db, id)
+  await findUser(db, id)
   if (isSelf(actor, id) && !isAdmin) throw new Forbidden('You cannot remove your own administrator rights.', 'self_demote')
-  return toPublicUser(update(db, id, { isAdmin }))
+  return toPublicUser(await update(db, id, { isAdmin }))
 }
 
 /** Activates or deactivates an account; deactivation signs it out at once. Nobody can lock themself out. */
-export function setActive(db: Db, actor: Actor, id: number, isActive: boolean): PublicUser {
+export async function setActive(db: Db, actor: Actor, id: number, isActive: boolean): Promise<PublicUser> {
   assertAdmin(actor)
-  findUser(db, id)
+  await findUser(db, id)
   if (isSelf(actor, id) && !isActive) throw new Forbidden('You cannot deactivate your own account.', 'self_deactivate')
-  return toPublicUser(update(db, id, { isActive }, isActive ? undefined : {}))
+  return toPublicUser(await update(db, id, { isActive }, isActive ? undefined : {}))
 }
 
 /**
@@ -131,8 +132,8 @@ export function setActive(db: Db, actor: Actor, id: number, isActive: boolean): 
  */
 export async function recoverAccount(db: Db, actor: Actor, email: string, password: string, restoreAdmin: boolean): Promise<PublicUser> {
   if (actor.kind !== 'operator') throw new Forbidden('Account recovery is for the command line.')
-  const found = db.select().from(users).where(eq(users.email, email)).get()
+  const found = await db.select().from(users).where(eq(users.email, email)).get()
   if (!found) throw new NotFound('User')
   const passwordHash = await hashPassword(parse(newPassword, password))
-  return toPublicUser(update(db, found.id, { passwordHash, ...(restoreAdmin && { isAdmin: true, isActive: true }) }, {}))
+  return toPublicUser(await update(db, found.id, { passwordHash, ...(restoreAdmin && { isAdmin: true, isActive: true }) }, {}))
 }

@@ -8,7 +8,7 @@ import { adminSession, htmxPost, post, send, type Session } from './client'
 let s: TestServer
 let session: Session
 const site = { name: 'Blog', url: 'https://blog.example.com' }
-const siteCount = () => countRows(s.db, sites)
+const siteCount = async () => await countRows(s.db, sites)
 
 beforeAll(async () => {
   s = await startServer()
@@ -18,11 +18,11 @@ afterAll(() => s.stop(), 30_000)
 
 describe('POST /sites (any admin state change)', () => {
   it('answers 403 without a CSRF token and changes nothing', async () => {
-    const before = siteCount()
+    const before = await siteCount()
     const res = await send(s, 'POST', '/sites', { session, form: site })
     expect(res.status).toBe(403)
     expect(res.text).toContain('id="error-message"')
-    expect(siteCount()).toBe(before)
+    expect(await siteCount()).toBe(before)
   })
 
   it('answers 403 for a wrong CSRF token', async () => {
@@ -57,10 +57,10 @@ describe('POST /sites (any admin state change)', () => {
     ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
     ['Sec-Fetch-Site: same-site (a sibling subdomain)', { 'sec-fetch-site': 'same-site' }],
   ])('answers 403 for %s even with a valid token', async (_, headers) => {
-    const before = siteCount()
+    const before = await siteCount()
     const res = await post(s, session, '/sites', site, headers)
     expect(res.status).toBe(403)
-    expect(siteCount()).toBe(before)
+    expect(await siteCount()).toBe(before)
   })
 })
 

@@ -55,7 +55,7 @@ describe('admin pages in a browser', () => {
     await page.goto(s.base + '/')
     expect(new URL(page.url()).pathname).toBe('/setup')
     await shoot('setup', true)
-    await page.fill('#f-token', setupToken(s.ctx)!)
+    await page.fill('#f-token', (await setupToken(s.ctx))!)
     await page.fill('#f-name', ADMIN.name)
     await page.fill('#f-email', ADMIN.email)
     await page.fill('#f-password', ADMIN.password)

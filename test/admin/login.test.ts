@@ -63,7 +63,7 @@ describe('POST /login', () => {
 
   it('refuses a deactivated account like a wrong password', async () => {
     const u = await s.user()
-    setActive(s.db, OPERATOR, u.id, false)
+    await setActive(s.db, OPERATOR, u.id, false)
     expect((await formLogin(u.email, u.password)).status).toBe(401)
   })
 })

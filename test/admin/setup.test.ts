@@ -31,18 +31,18 @@ describe('first-run setup', () => {
     expect(res.status).toBe(403)
     expect(res.text).toContain('The setup token is not correct.')
     expect(res.text).toContain('value="first@example.com"')
-    expect(countRows(s.db, users)).toBe(0)
+    expect(await countRows(s.db, users)).toBe(0)
   })
 
   it('refuses mismatched passwords with 422 naming the field', async () => {
-    const res = await send(s, 'POST', '/setup', { form: { ...ADMIN, confirm: 'something else', token: setupToken(s.ctx)! } })
+    const res = await send(s, 'POST', '/setup', { form: { ...ADMIN, confirm: 'something else', token: (await setupToken(s.ctx))! } })
     expect(res.status).toBe(422)
     expect(res.text).toContain('The two passwords do not match.')
-    expect(countRows(s.db, users)).toBe(0)
+    expect(await countRows(s.db, users)).toBe(0)
   })
 
   it('creates the first user as an administrator with the right token', async () => {
-    const res = await send(s, 'POST', '/setup', { form: { ...ADMIN, token: setupToken(s.ctx)! } })
+    const res = await send(s, 'POST', '/setup', { form: { ...ADMIN, token: (await setupToken(s.ctx))! } })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/login?m=setup-done')
     const me = await s.call('POST', '/api/v1/auth/login/', { body: { email: ADMIN.email, password: ADMIN.password } })
@@ -51,11 +51,11 @@ describe('first-run setup', () => {
   })
 
   it('disappears once a user exists: GET and POST are 404 and / goes to login', async () => {
-    expect(setupToken(s.ctx)).toBeUndefined()
+    expect(await setupToken(s.ctx)).toBeUndefined()
     expect((await send(s, 'GET', '/setup')).status).toBe(404)
     expect((await send(s, 'POST', '/setup', { form: { ...ADMIN, email: 'second@example.com', token: 'anything' } })).status).toBe(404)
     expect((await send(s, 'GET', '/')).headers.get('location')).toBe('/login')
-    expect(countRows(s.db, users)).toBe(1)
+    expect(await countRows(s.db, users)).toBe(1)
   })
 })
 
@@ -64,7 +64,7 @@ describe('the setup token at start-up', () => {
     const s = await startServer()
     const lines: string[] = []
     try {
-      createApp(
+      await createApp(
         createContext(
           s.db,
           s.ctx.config,
@@ -89,8 +89,8 @@ describe('the setup token at start-up', () => {
         s.ctx.config,
         createLogger('info', (l) => lines.push(l)),
       )
-      createApp(ctx)
-      expect(setupToken(ctx)).toBeUndefined()
+      await createApp(ctx)
+      expect(await setupToken(ctx)).toBeUndefined()
       expect(lines.some((l) => l.includes('setup_token'))).toBe(false)
     } finally {
       await s.stop()

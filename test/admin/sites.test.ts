@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 import { adminSession, post, send } from './client'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 let me: Awaited<ReturnType<typeof adminSession>>
@@ -17,7 +18,7 @@ const push = async (site: { integrationId: number; key: string }, timestamp: str
     token: site.key,
     body: { ...seedStructure(), timestamp },
   })
-  s.db.$client
+  sqliteOf(s.db)
     .query("update integrations set config_json = json_set(config_json, '$.content_types.received_at', ?) where id = ?")
     .run(timestamp, site.integrationId)
 }
@@ -100,16 +101,16 @@ describe('POST /sites', () => {
   })
 
   it('creates nothing when the key cannot be stored: site, integration and key are one transaction', async () => {
-    const count = (table: string) => (s.db.$client.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    const count = (table: string) => (sqliteOf(s.db).query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
     const before = { sites: count('sites'), integrations: count('integrations'), keys: count('api_keys') }
     // A real failure in the last step: the database refuses the key row, as a full disk or a broken constraint would.
-    s.db.$client.exec(`CREATE TRIGGER refuse_keys BEFORE INSERT ON api_keys BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+    sqliteOf(s.db).exec(`CREATE TRIGGER refuse_keys BEFORE INSERT ON api_keys BEGIN SELECT RAISE(ABORT, 'refused'); END`)
     try {
       const res = await post(s, me.session, '/sites', { name: 'Half made', url: 'https://half.example.com' })
       expect(res.status).toBe(500)
       expect(res.text).not.toContain('refused')
     } finally {
-      s.db.$client.exec('DROP TRIGGER refuse_keys')
+      sqliteOf(s.db).exec('DROP TRIGGER refuse_keys')
     }
     expect({ sites: count('sites'), integrations: count('integrations'), keys: count('api_keys') }).toEqual(before)
     const list = await send(s, 'GET', '/sites', { session: me.session })

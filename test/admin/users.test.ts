@@ -87,11 +87,11 @@ describe('row actions', () => {
 })
 
 describe('the users service (shared by these pages and the CLI)', () => {
-  const row = (id: number) => s.db.select().from(users).where(eq(users.id, id)).get()!
-  const as = (id: number, isAdmin: boolean) => ({ kind: 'user' as const, user: { ...row(id), isAdmin } })
+  const row = async (id: number) => (await s.db.select().from(users).where(eq(users.id, id)).get())!
+  const as = async (id: number, isAdmin: boolean) => ({ kind: 'user' as const, user: { ...(await row(id)), isAdmin } })
 
   it('answers the public shape only: never a password hash', async () => {
-    const rows = listUsers(s.db, OPERATOR)
+    const rows = await listUsers(s.db, OPERATOR)
     expect(rows.length).toBeGreaterThan(0)
     for (const row of rows) expect(Object.keys(row).sort()).toEqual(['created_at', 'email', 'id', 'is_active', 'is_admin', 'name'])
   })
@@ -99,11 +99,11 @@ describe('the users service (shared by these pages and the CLI)', () => {
   it('checks authorization itself: a non-admin is refused, an admin cannot demote or deactivate themself', async () => {
     const plain = await s.user()
     const other = await s.user()
-    expect(() => listUsers(s.db, as(plain.id, false))).toThrow(Forbidden)
-    expect(() => setAdmin(s.db, as(plain.id, false), other.id, true)).toThrow(Forbidden)
-    expect(row(other.id).isAdmin).toBe(false)
-    expect(() => setAdmin(s.db, as(admin.id, true), admin.id, false)).toThrow(Forbidden)
-    expect(() => setActive(s.db, as(admin.id, true), admin.id, false)).toThrow(Forbidden)
-    expect(setAdmin(s.db, as(admin.id, true), other.id, true).is_admin).toBe(true)
+    await expect(listUsers(s.db, await as(plain.id, false))).rejects.toThrow(Forbidden)
+    await expect(setAdmin(s.db, await as(plain.id, false), other.id, true)).rejects.toThrow(Forbidden)
+    expect((await row(other.id)).isAdmin).toBe(false)
+    await expect(setAdmin(s.db, await as(admin.id, true), admin.id, false)).rejects.toThrow(Forbidden)
+    await expect(setActive(s.db, await as(admin.id, true), admin.id, false)).rejects.toThrow(Forbidden)
+    expect((await setAdmin(s.db, await as(admin.id, true), other.id, true)).is_admin).toBe(true)
   })
 })

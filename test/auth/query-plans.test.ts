@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { and, eq, isNull } from 'drizzle-orm'
 import { refreshTokens } from '../../src/db/schema'
 import { startServer, type TestServer } from '../helpers/server'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -18,7 +19,11 @@ describe('EXPLAIN QUERY PLAN of revoking a user’s refresh tokens', () => {
       .set({ revokedAt: 1 })
       .where(and(eq(refreshTokens.userId, 7), isNull(refreshTokens.revokedAt)))
       .toSQL()
-    const plan = (s.db.$client.query(`explain query plan ${sql}`).all(...(params as never[])) as { detail: string }[]).map((r) => r.detail)
+    const plan = (
+      sqliteOf(s.db)
+        .query(`explain query plan ${sql}`)
+        .all(...(params as never[])) as { detail: string }[]
+    ).map((r) => r.detail)
     expect(plan.join('\n')).toMatch(/SEARCH refresh_tokens USING INDEX refresh_tokens_user_idx \(user_id=\?\)/)
   })
 })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startServer, type TestServer } from '../helpers/server'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -36,13 +37,13 @@ describe('POST /auth/refresh/', () => {
   it('rotates in one transaction: a failure while storing the new token leaves the old one usable', async () => {
     const u = await s.user()
     // A real failure inside SQLite at the moment the new refresh token is written.
-    s.db.$client.run(`create trigger fail_refresh_insert before insert on refresh_tokens begin select raise(abort, 'disk on fire'); end`)
+    sqliteOf(s.db).run(`create trigger fail_refresh_insert before insert on refresh_tokens begin select raise(abort, 'disk on fire'); end`)
     try {
       const failed = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })
       expect(failed.status).toBe(500)
       expect(failed.text).not.toContain('disk on fire')
     } finally {
-      s.db.$client.run('drop trigger fail_refresh_insert')
+      sqliteOf(s.db).run('drop trigger fail_refresh_insert')
     }
     // The retry is not mistaken for reuse of a rotated token (which would revoke the family).
     const retry = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })
@@ -115,7 +116,7 @@ describe('GET /auth/me/', () => {
 
   it('refuses an access token signed under an older token version', async () => {
     const u = await s.user()
-    s.db.$client.run('update users set token_version = token_version + 1 where id = ?', [u.id])
+    sqliteOf(s.db).run('update users set token_version = token_version + 1 where id = ?', [u.id])
     const res = await s.call('GET', '/api/v1/auth/me/', { token: u.token })
     expect(res.status).toBe(401)
     expect(res.body.code).toBe('token_not_valid')

@@ -31,7 +31,7 @@ describe('a conflict answer', () => {
     const c = await editableSite(s)
     const after = await conflictOn(c, { title: 'Ours' }, { slug: 'theirs' })
     expect(after).toMatchObject({ state: 'pending', fields: { title: 'Ours' }, base_modified_at: LATER, conflict: null })
-    const row = s.db.select().from(contentChanges).where(eq(contentChanges.id, after.id)).get()!
+    const row = (await s.db.select().from(contentChanges).where(eq(contentChanges.id, after.id)).get())!
     expect(JSON.parse(row.baseJson)).toEqual({ title: 'Post 1' })
     const list = (await s.call('GET', `${c.base}/content/?search=Post 1`, { token: c.user.token })).body.results
     expect(list[0]).toMatchObject({ slug: 'theirs', modified_at: LATER })
@@ -105,7 +105,7 @@ describe('POST /integration/integrations/{id}/changes/{cid}/resolve/', () => {
       base_modified_at: LATER,
       conflict: null,
     })
-    const row = s.db.select().from(contentChanges).where(eq(contentChanges.id, ch.id)).get()!
+    const row = (await s.db.select().from(contentChanges).where(eq(contentChanges.id, ch.id)).get())!
     expect(JSON.parse(row.baseJson)).toEqual({ title: 'Theirs', excerpt: 'Yours' })
     expect((await c.userApi.resolve(ch.id, { title: 'igny8' })).status).toBe(409)
   })

@@ -15,7 +15,7 @@ afterAll(() => s.stop(), 30_000)
 describe('deliveryPath()', () => {
   it('is null with a reason, rest with pull credentials, plugin once it polls, rest again after 24 h', async () => {
     const c = await editableSite(s)
-    const none = deliveryPath(s.db, c.integrationId)
+    const none = await deliveryPath(s.db, c.integrationId)
     expect(none.path).toBeNull()
     expect(none.reason).toContain('no pull credentials')
     const put = await s.call('PUT', `${c.base}/pull-credentials/`, {
@@ -23,12 +23,12 @@ describe('deliveryPath()', () => {
       body: { wp_url: 'https://93.184.215.14', username: 'admin', app_password: 'abcd efgh ijkl mnop' },
     })
     expect(put.status).toBe(200)
-    expect(deliveryPath(s.db, c.integrationId).path).toBe('rest')
+    expect((await deliveryPath(s.db, c.integrationId)).path).toBe('rest')
     await c.plugin.pending()
-    expect(deliveryPath(s.db, c.integrationId).path).toBe('plugin')
+    expect((await deliveryPath(s.db, c.integrationId)).path).toBe('plugin')
     const old = new Date(Date.now() - 25 * 3600_000).toISOString()
-    s.db.update(pluginEndpoints).set({ lastSeenAt: old }).where(eq(pluginEndpoints.integrationId, c.integrationId)).run()
-    const stale = deliveryPath(s.db, c.integrationId)
+    await s.db.update(pluginEndpoints).set({ lastSeenAt: old }).where(eq(pluginEndpoints.integrationId, c.integrationId)).run()
+    const stale = await deliveryPath(s.db, c.integrationId)
     expect(stale.path).toBe('rest')
     expect(stale.reason).toContain('24 h')
   })

@@ -11,7 +11,7 @@ beforeAll(async () => {
 }, 30_000)
 afterAll(() => s.stop(), 30_000)
 
-const changeCount = () => s.db.select().from(contentChanges).all().length
+const changeCount = async () => (await s.db.select().from(contentChanges).all()).length
 
 describe('PATCH /integration/integrations/{id}/content/{external_id}/', () => {
   it('answers 202 with the change and snapshots the stored values as its base', async () => {
@@ -31,7 +31,7 @@ describe('PATCH /integration/integrations/{id}/content/{external_id}/', () => {
       conflict: null,
       applied_at: null,
     })
-    const row = s.db.select().from(contentChanges).where(eq(contentChanges.id, res.body.data.id)).get()!
+    const row = (await s.db.select().from(contentChanges).where(eq(contentChanges.id, res.body.data.id)).get())!
     expect(JSON.parse(row.baseJson)).toEqual({ title: 'Post 1', terms: { category: [12] }, seo: { title: null, description: null } })
   })
 
@@ -52,12 +52,12 @@ describe('PATCH /integration/integrations/{id}/content/{external_id}/', () => {
     [{}, ''],
   ])('refuses %j with 400 naming %s and stores nothing', async (body, path) => {
     const c = await editableSite(s)
-    const before = changeCount()
+    const before = await changeCount()
     const res = await c.userApi.patch(1, body)
     expect(res.status).toBe(400)
     expect(res.body.success).toBe(false)
     if (path) expect(Object.keys(res.body.errors)).toContain(path)
-    expect(changeCount()).toBe(before)
+    expect(await changeCount()).toBe(before)
   })
 
   it('answers 404 for an unknown item and for another tenant’s, 403 to an API key', async () => {
@@ -105,7 +105,7 @@ describe('PATCH /integration/integrations/{id}/content/{external_id}/', () => {
     expect(second.status).toBe(202)
     expect(second.body.data.id).toBe(first.id)
     expect(second.body.data.fields).toEqual({ title: 'B', slug: 'b', terms: { category: [13], post_tag: [41] } })
-    const row = s.db.select().from(contentChanges).where(eq(contentChanges.id, first.id)).get()!
+    const row = (await s.db.select().from(contentChanges).where(eq(contentChanges.id, first.id)).get())!
     expect(JSON.parse(row.baseJson)).toEqual({ title: 'Post 1', slug: 'post-1', terms: { category: [12], post_tag: [40] } })
     // Once leased it is no longer open: the next edit is a new change.
     await c.plugin.pending()
@@ -140,11 +140,11 @@ describe('POST /integration/integrations/{id}/content/', () => {
     [{ post_type: 'post', title: 'x', terms: { category: [77] } }, 'terms.category.0'],
   ])('refuses %j with 400 naming %s', async (body, path) => {
     const c = await editableSite(s)
-    const before = changeCount()
+    const before = await changeCount()
     const res = await c.userApi.create(body)
     expect(res.status).toBe(400)
     expect(Object.keys(res.body.errors)).toContain(path)
-    expect(changeCount()).toBe(before)
+    expect(await changeCount()).toBe(before)
   })
 
   it('refuses API keys (403) and another tenant (404)', async () => {

@@ -15,7 +15,7 @@ let waiters: (() => void)[] = []
 
 beforeAll(async () => {
   s = await startServer({ 'pull-allow-private': 'true' })
-  worker = startChangeWorker(s.ctx, { intervalMs: 60_000 })
+  worker = await startChangeWorker(s.ctx, { intervalMs: 60_000 })
   receiver = Bun.serve({
     hostname: '127.0.0.1',
     port: 0,

@@ -36,7 +36,7 @@ describe('GET /integration/integrations/{id}/changes/pending/', () => {
     const c = await editableSite(s)
     const a = (await c.userApi.patch(1, { title: 'One' })).body.data
     await c.plugin.pending()
-    s.db
+    await s.db
       .update(contentChanges)
       .set({ leaseExpiresAt: Date.now() - 1 })
       .where(eq(contentChanges.id, a.id))
@@ -78,7 +78,7 @@ describe('POST …/changes/{cid}/result/ (more)', () => {
     expect(other.status).toBe(409)
     expect(other.body.code).toBe('not_lease_holder')
     // The lease runs out; nobody polled meanwhile, so the holder's answer still settles it.
-    s.db
+    await s.db
       .update(contentChanges)
       .set({ leaseExpiresAt: Date.now() - 1 })
       .where(eq(contentChanges.id, a.id))
@@ -92,7 +92,7 @@ describe('POST …/changes/{cid}/result/ (more)', () => {
     const key2 = (await s.call('POST', `/api/v1/system/sites/${c.siteId}/api-keys/`, { token: c.user.token, body: {} })).body.data.key
     const a = (await c.userApi.patch(1, { title: 'One' })).body.data
     await c.plugin.pending()
-    s.db
+    await s.db
       .update(contentChanges)
       .set({ leaseExpiresAt: Date.now() - 1 })
       .where(eq(contentChanges.id, a.id))
@@ -128,12 +128,12 @@ describe('POST …/changes/{cid}/result/ (more)', () => {
       const before = Date.now()
       const res = await c.plugin.result(a.id, { status: 'failed', error: 'WordPress said no', retry: true })
       expect(res.body.data).toMatchObject({ state: 'pending', attempts: i + 1, error: 'WordPress said no' })
-      const row = s.db.select().from(contentChanges).where(eq(contentChanges.id, a.id)).get()!
+      const row = (await s.db.select().from(contentChanges).where(eq(contentChanges.id, a.id)).get())!
       expect(row.nextAttemptAt! - before).toBeGreaterThanOrEqual(wait - 50)
       expect(row.nextAttemptAt! - before).toBeLessThan(wait + 5_000)
       // Not handed out again before its time.
       expect((await c.plugin.pending()).body.count).toBe(0)
-      s.db
+      await s.db
         .update(contentChanges)
         .set({ nextAttemptAt: Date.now() - 1 })
         .where(eq(contentChanges.id, a.id))

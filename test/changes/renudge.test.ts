@@ -13,7 +13,7 @@ const nudges: number[] = []
 
 beforeAll(async () => {
   s = await startServer({ 'pull-allow-private': 'true' })
-  worker = startChangeWorker(s.ctx, { intervalMs: 100, renudgeMs: 400 })
+  worker = await startChangeWorker(s.ctx, { intervalMs: 100, renudgeMs: 400 })
   receiver = Bun.serve({
     hostname: '127.0.0.1',
     port: 0,

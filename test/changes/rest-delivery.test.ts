@@ -45,7 +45,7 @@ const editInWordPress = (id: number, fields: string) =>
 describe('REST delivery', () => {
   it('picks rest without a plugin, writes the edit and stores WordPress’s answer', async () => {
     const c = await pulledSite()
-    expect(deliveryPath(s.db, c.integrationId).path).toBe('rest')
+    expect((await deliveryPath(s.db, c.integrationId)).path).toBe('rest')
     const id = wp.fixtures.ids.posts[0]!
     const cat = wp.fixtures.ids.categories['travel']!
     const ch = (
@@ -166,7 +166,7 @@ describe('the worker', () => {
   it('delivers over REST on its own once an edit is queued, outside the request', async () => {
     const { startChangeWorker } = await import('../../src/changes/worker')
     const c = await pulledSite()
-    const worker = startChangeWorker(s.ctx, { intervalMs: 60_000 })
+    const worker = await startChangeWorker(s.ctx, { intervalMs: 60_000 })
     try {
       const id = wp.fixtures.ids.posts[5]!
       const ch = (await c.call('PATCH', `/content/${id}/`, { title: 'Worker wrote this' })).body.data

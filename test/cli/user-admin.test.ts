@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import { startServer, TEST_SECRET, type TestServer } from '../helpers/server'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -23,7 +24,7 @@ const apiLogin = (email: string, password: string) => s.call('POST', '/api/v1/au
 describe('igny8 user set-password', () => {
   it('recovers a locked-out administrator: new password, admin and active again, old tokens revoked', async () => {
     const u = await s.user({ admin: true })
-    s.db.$client.query('update users set is_admin = 0, is_active = 0 where id = ?').run(u.id)
+    sqliteOf(s.db).query('update users set is_admin = 0, is_active = 0 where id = ?').run(u.id)
     const run = igny8('user', 'set-password', '--email', u.email, '--password', 'a brand new password', '--admin')
     expect(run.code).toBe(0)
     expect(run.out).toContain(`password set for ${u.email}`)

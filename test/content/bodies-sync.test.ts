@@ -6,6 +6,7 @@ import { keptStatements } from '../../src/content/bodies'
 import type { ItemInput } from '../../src/content/model'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -25,7 +26,7 @@ type Site = Awaited<ReturnType<typeof connectedSite>>
 const item = async (c: Site, id: number) => (await s.call('GET', `${c.base}/content/${id}/`, { token: c.key })).body.data
 const bodyRows = (c: Site) =>
   (
-    s.db.$client
+    sqliteOf(s.db)
       .query('select count(*) as n from content_bodies b join content c on c.id = b.content_id where c.integration_id = ?')
       .get(c.integrationId) as { n: number }
   ).n
@@ -134,14 +135,18 @@ describe('EXPLAIN QUERY PLAN of the body statements', () => {
   const dialect = new SQLiteSyncDialect()
   const plan = (q: SQL) => {
     const { sql, params } = dialect.sqlToQuery(q)
-    return (s.db.$client.query(`explain query plan ${sql}`).all(...(params as never[])) as { detail: string }[]).map((r) => r.detail)
+    return (
+      sqliteOf(s.db)
+        .query(`explain query plan ${sql}`)
+        .all(...(params as never[])) as { detail: string }[]
+    ).map((r) => r.detail)
   }
   let c: Site
   beforeAll(async () => {
     c = await connectedSite(s)
     const other = await connectedSite(s)
-    const insert = s.db.$client.query(`insert into content (integration_id, external_id, post_type) values (?, ?, 'post')`)
-    s.db.$client.transaction(() => {
+    const insert = sqliteOf(s.db).query(`insert into content (integration_id, external_id, post_type) values (?, ?, 'post')`)
+    sqliteOf(s.db).transaction(() => {
       for (const id of [c.integrationId, other.integrationId]) for (let i = 1; i <= 3000; i++) insert.run(id, i)
     })()
   })
@@ -151,7 +156,7 @@ describe('EXPLAIN QUERY PLAN of the body statements', () => {
   ] as ItemInput[]
   for (const analyzed of [false, true])
     it(`looks each item up by its key, with${analyzed ? '' : 'out'} ANALYZE statistics`, () => {
-      if (analyzed) s.db.$client.exec('analyze')
+      if (analyzed) sqliteOf(s.db).exec('analyze')
       const statements = keptStatements(c.integrationId, items)
       expect(statements).toHaveLength(3)
       for (const st of statements) {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -53,11 +54,11 @@ describe('kept counters', () => {
         }
       }
       const recount = (sql: string) =>
-        Object.fromEntries((s.db.$client.query(sql).all(c.integrationId) as { k: string; n: number }[]).map((r) => [r.k, r.n]))
+        Object.fromEntries((sqliteOf(s.db).query(sql).all(c.integrationId) as { k: string; n: number }[]).map((r) => [r.k, r.n]))
       const kept = (kind: string) =>
         Object.fromEntries(
           (
-            s.db.$client
+            sqliteOf(s.db)
               .query('select slug k, synced_count n from type_counters where integration_id = ? and kind = ? and synced_count != 0')
               .all(c.integrationId, kind) as { k: string; n: number }[]
           ).map((r) => [r.k, r.n]),

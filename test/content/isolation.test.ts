@@ -9,6 +9,7 @@ import { NotFound } from '../../src/http/errors'
 import { listIntegrationEvents } from '../../src/sync-log/service'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 let victim: Awaited<ReturnType<typeof connectedSite>>
@@ -33,7 +34,7 @@ const routes = (base: string) =>
 
 describe('content routes across tenants', () => {
   it('answer 404 to another site key and another user, and change nothing', async () => {
-    const before = s.db.$client.query('select count(*) n from content').get()
+    const before = sqliteOf(s.db).query('select count(*) n from content').get()
     for (const [method, path, body] of routes(victim.base)) {
       for (const token of [attacker.key, attacker.user.token]) {
         const res = await s.call(method, path, { token, body })
@@ -41,7 +42,7 @@ describe('content routes across tenants', () => {
         expect(res.text).not.toContain('Secret')
       }
     }
-    expect(s.db.$client.query('select count(*) n from content').get()).toEqual(before)
+    expect(sqliteOf(s.db).query('select count(*) n from content').get()).toEqual(before)
     expect(await victim.synced('post_types', 'post')).toBe(1)
     expect(await victim.synced('taxonomies', 'category')).toBe(1)
   })
@@ -57,34 +58,30 @@ describe('content routes across tenants', () => {
 })
 
 describe('the content services across tenants (the check lives in the service, not only the route)', () => {
-  it('throw NotFound for another tenant, with a user caller and with an API key caller', () => {
-    const user = s.db.select().from(users).where(eq(users.id, attacker.user.id)).get()!
+  it('throw NotFound for another tenant, with a user caller and with an API key caller', async () => {
+    const user = (await s.db.select().from(users).where(eq(users.id, attacker.user.id)).get())!
     const callers: Caller[] = [
       { kind: 'user', user },
       { kind: 'apiKey', keyId: attacker.keyId, siteId: attacker.siteId },
     ]
     const page = { page: 1, page_size: 50 }
     for (const caller of callers) {
-      const calls: [string, () => unknown][] = [
-        ['listContent', () => listContent(s.db, caller, victim.integrationId, {}, page)],
-        ['listTerms', () => listTerms(s.db, caller, victim.integrationId, undefined, page)],
-        ['syncedItems', () => syncedItems(s.db, caller, victim.integrationId, 'post', { page: 1 })],
-        ['statusCounts', () => statusCounts(s.db, caller, victim.integrationId, 'post')],
-        ['syncedTerms', () => syncedTerms(s.db, caller, victim.integrationId, 'category', 1)],
-        ['listIntegrationEvents', () => listIntegrationEvents(s.db, caller, victim.integrationId, page)],
+      const calls: [string, () => Promise<unknown>][] = [
+        ['listContent', async () => await listContent(s.db, caller, victim.integrationId, {}, page)],
+        ['listTerms', async () => await listTerms(s.db, caller, victim.integrationId, undefined, page)],
+        ['syncedItems', async () => await syncedItems(s.db, caller, victim.integrationId, 'post', { page: 1 })],
+        ['statusCounts', async () => await statusCounts(s.db, caller, victim.integrationId, 'post')],
+        ['syncedTerms', async () => await syncedTerms(s.db, caller, victim.integrationId, 'category', 1)],
+        ['listIntegrationEvents', async () => await listIntegrationEvents(s.db, caller, victim.integrationId, page)],
       ]
       for (const [name, call] of calls)
         expect([
           caller.kind,
           name,
-          (() => {
-            try {
-              call()
-              return 'answered'
-            } catch (e) {
-              return e instanceof NotFound ? 'not found' : String(e)
-            }
-          })(),
+          await call().then(
+            () => 'answered',
+            (e) => (e instanceof NotFound ? 'not found' : String(e)),
+          ),
         ]).toEqual([caller.kind, name, 'not found'])
     }
   })

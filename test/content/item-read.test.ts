@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -14,7 +15,7 @@ const read = (c: Site, id: number | string, token = c.key, slash = '/') => s.cal
 /** A push-back change row as the changes service stores it (state set directly: this route only reads it). */
 const change = (c: Site, externalId: number, state: string) =>
   (
-    s.db.$client
+    sqliteOf(s.db)
       .query(
         `insert into content_changes (integration_id, kind, external_id, post_type, fields_json, state) values (?, 'update', ?, 'post', '{}', ?) returning id`,
       )
@@ -83,7 +84,9 @@ describe('GET /integration/integrations/{id}/content/{external_id}/', () => {
       expect((await read(c, 1)).body.data.pending_change).toBeNull()
     }
     for (const state of ['pending', 'delivering', 'conflict']) {
-      s.db.$client.query(`update content_changes set state = 'cancelled' where integration_id = ? and external_id = 1`).run(c.integrationId)
+      sqliteOf(s.db)
+        .query(`update content_changes set state = 'cancelled' where integration_id = ? and external_id = 1`)
+        .run(c.integrationId)
       const id = change(c, 1, state)
       expect((await read(c, 1)).body.data.pending_change).toBe(id)
     }

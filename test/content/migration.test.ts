@@ -9,6 +9,7 @@ import { segment } from '../../src/content/tree'
 import { openDb } from '../../src/db/client'
 import { migrateDb, migrateFolder, writeMigrations } from '../../src/db/migrate'
 import { migrationJournal } from '../../src/db/migrations.generated'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const dirs: string[] = []
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
@@ -19,14 +20,14 @@ const tempDir = () => {
 }
 
 describe('migrations 0004 and 0005 on a populated database', () => {
-  it('fill modified_at_utc and tree_path/depth for rows stored before them', () => {
+  it('fill modified_at_utc and tree_path/depth for rows stored before them', async () => {
     const db = openDb(join(tempDir(), 'igny8.db'))
     const before = tempDir()
     const upTo = migrationJournal.entries.findIndex((e) => e.tag.startsWith('0004_'))
     expect(upTo).toBeGreaterThan(0)
     writeMigrations(before, migrationJournal.entries.slice(0, upTo))
     migrateFolder(db, before)
-    const run = (sql: string, ...params: (string | number)[]) => db.$client.run(sql, params)
+    const run = (sql: string, ...params: (string | number)[]) => sqliteOf(db).run(sql, params)
     run(`INSERT INTO users (id, email, password_hash, is_admin) VALUES (1, 'a@example.com', 'h', 1)`)
     run(`INSERT INTO sites (id, owner_id, name, url) VALUES (10, 1, 'Blog', 'https://blog.example.com')`)
     run(`INSERT INTO integrations (id, site_id, platform) VALUES (20, 10, 'wordpress')`)
@@ -58,18 +59,14 @@ describe('migrations 0004 and 0005 on a populated database', () => {
       `INSERT INTO type_counters (integration_id, kind, slug, synced_count) VALUES (20, 'post_type', 'post', 3), (20, 'taxonomy', 'category', 7)`,
     )
 
-    migrateDb(db)
+    await migrateDb(db)
     const page = { page: 1, page_size: 50 }
-    expect(
-      contentPage(db, 20, {}, page)
-        .all()
-        .map((r) => [r.externalId, r.modifiedAt]),
-    ).toEqual([
+    expect((await contentPage(db, 20, {}, page).all()).map((r) => [r.externalId, r.modifiedAt])).toEqual([
       [2, '2025-11-22T10:00:00Z'],
       [3, '2025-11-22T05:45:00-04:00'],
       [1, '2025-11-22T11:00:00+02:00'],
     ])
-    const listed = termsPage(db, 20, 'category', page).all()
+    const listed = await termsPage(db, 20, 'category', page).all()
     expect(listed.map((t) => [t.name, t.depth])).toEqual([
       ['Archive', 0],
       ['Loop A', 0],
@@ -80,8 +77,8 @@ describe('migrations 0004 and 0005 on a populated database', () => {
       ['Orphan', 0],
     ])
     // The same key the batch writer computes.
-    const europe = db.$client.query(`select tree_path as p from content_taxonomy where external_id = 4`).get() as { p: string }
+    const europe = sqliteOf(db).query(`select tree_path as p from content_taxonomy where external_id = 4`).get() as { p: string }
     expect(europe.p).toBe(segment('News', 1) + segment('World', 3) + segment('Europe', 4))
-    db.$client.close()
+    sqliteOf(db).close()
   })
 })

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { contentPage, termsPage } from '../../src/content/listing'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite } from './helpers'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 let integrationId: number
@@ -12,7 +13,7 @@ beforeAll(async () => {
   integrationId = (await connectedSite(s)).integrationId
   // Enough rows, over two integrations, for the planner's statistics to matter.
   const other = (await connectedSite(s)).integrationId
-  const sqlite = s.db.$client
+  const sqlite = sqliteOf(s.db)
   sqlite.exec('begin')
   const item = sqlite.query(
     `insert into content (integration_id, external_id, post_type, status, title, modified_at) values (?, ?, ?, ?, ?, ?)`,
@@ -33,7 +34,11 @@ afterAll(() => s.stop(), 30_000)
 type Query = { toSQL(): { sql: string; params: unknown[] } }
 const plan = (q: Query) => {
   const { sql, params } = q.toSQL()
-  return (s.db.$client.query(`explain query plan ${sql}`).all(...(params as never[])) as { detail: string }[]).map((r) => r.detail)
+  return (
+    sqliteOf(s.db)
+      .query(`explain query plan ${sql}`)
+      .all(...(params as never[])) as { detail: string }[]
+  ).map((r) => r.detail)
 }
 const page = { page: 3, page_size: 50 }
 
@@ -50,7 +55,7 @@ describe('EXPLAIN QUERY PLAN of the listings', () => {
   for (const analyzed of [false, true]) {
     for (const [name, query] of cases) {
       it(`${name}${analyzed ? ' (after ANALYZE)' : ''}: searches an index, never sorts in a temp b-tree`, () => {
-        if (analyzed) s.db.$client.exec('ANALYZE')
+        if (analyzed) sqliteOf(s.db).exec('ANALYZE')
         const detail = plan(query())
         expect(detail.join('\n')).toMatch(/^SEARCH \w+ USING (COVERING )?INDEX \w+ \(integration_id=\?/m)
         expect(detail.join('\n')).not.toContain('TEMP B-TREE')

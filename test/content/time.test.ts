@@ -3,6 +3,7 @@ import { readContentTypes } from '../../src/integrations/structure'
 import { parseConfig, STALE_AFTER_MS } from '../../src/integrations/config'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -53,10 +54,10 @@ describe('stale (content-types)', () => {
     expect(res.body.data.last_structure_fetch).toBe('2099-01-01T00:00:00Z')
     expect(res.body.data.stale).toBe(false)
     const config = parseConfig(
-      (s.db.$client.query('select config_json as c from integrations where id = ?').get(c.integrationId) as { c: string }).c,
+      (sqliteOf(s.db).query('select config_json as c from integrations where id = ?').get(c.integrationId) as { c: string }).c,
     )
     // 26 h and a minute later by the server's clock the push is stale, though the plugin's time is decades ahead.
-    expect(readContentTypes(s.db, c.integrationId, config, Date.now() + STALE_AFTER_MS + 60_000).stale).toBe(true)
-    expect(readContentTypes(s.db, c.integrationId, config, Date.now() + STALE_AFTER_MS - 60_000).stale).toBe(false)
+    expect((await readContentTypes(s.db, c.integrationId, config, Date.now() + STALE_AFTER_MS + 60_000)).stale).toBe(true)
+    expect((await readContentTypes(s.db, c.integrationId, config, Date.now() + STALE_AFTER_MS - 60_000)).stale).toBe(false)
   })
 })

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { backupDir } from '../../src/cron/backup'
 import { runDailyJob } from '../../src/cron/service'
 import { startServer, type TestServer } from '../helpers/server'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const ITEMS = 500_000
 let s: TestServer
@@ -14,7 +15,7 @@ beforeAll(async () => {
   const u = await s.user()
   const { integrationId } = await s.site(u.token)
   // One statement, so half a million rows take a second or two rather than minutes.
-  s.db.$client.run(
+  sqliteOf(s.db).run(
     `INSERT INTO content (integration_id, external_id, post_type, title, slug, status, url, modified_at, terms_json)
      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
      SELECT ?, i, 'post', 'A post with a title of ordinary length ' || i, 'a-post-' || i, 'publish',
@@ -22,7 +23,7 @@ beforeAll(async () => {
     [ITEMS, integrationId],
   )
   // Checkpoint the set-up's bulk write now, so the job's first small write does not pay for it.
-  s.db.$client.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+  sqliteOf(s.db).exec('PRAGMA wal_checkpoint(TRUNCATE)')
 }, 60_000)
 afterAll(() => s.stop(), 30_000)
 

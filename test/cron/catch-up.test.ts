@@ -8,6 +8,7 @@ import { catchUpDue, isValidCronPattern } from '../../src/cron/schedule'
 import { runDailyJob } from '../../src/cron/service'
 import { syncEvents } from '../../src/db/schema'
 import { startServer, type TestServer } from '../helpers/server'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const DAILY = '0 3 * * *'
 const at = (iso: string) => new Date(iso)
@@ -18,28 +19,28 @@ beforeAll(async () => {
 }, 30_000)
 afterAll(() => s.stop(), 30_000)
 
-const reset = () => {
-  s.db.$client.run(`DELETE FROM app_state`)
-  s.db.delete(syncEvents).where(eq(syncEvents.kind, 'cron')).run()
+const reset = async () => {
+  sqliteOf(s.db).run(`DELETE FROM app_state`)
+  await s.db.delete(syncEvents).where(eq(syncEvents.kind, 'cron')).run()
 }
-const cronEvents = () => s.db.select().from(syncEvents).where(eq(syncEvents.kind, 'cron')).all()
+const cronEvents = async () => await s.db.select().from(syncEvents).where(eq(syncEvents.kind, 'cron')).all()
 
 describe('catchUpDue', () => {
-  it('answers no on a fresh data dir and records when it was first seen', () => {
-    reset()
-    expect(catchUpDue(s.db, DAILY, at('2030-01-01T12:00:00Z'))).toBe(false)
-    expect(readState(s.db, STATE.installedAt)).toBe('2030-01-01T12:00:00.000Z')
-    expect(catchUpDue(s.db, DAILY, at('2030-01-02T02:59:59Z'))).toBe(false)
+  it('answers no on a fresh data dir and records when it was first seen', async () => {
+    await reset()
+    expect(await catchUpDue(s.db, DAILY, at('2030-01-01T12:00:00Z'))).toBe(false)
+    expect(await readState(s.db, STATE.installedAt)).toBe('2030-01-01T12:00:00.000Z')
+    expect(await catchUpDue(s.db, DAILY, at('2030-01-02T02:59:59Z'))).toBe(false)
   })
 
   it('answers yes once a scheduled time passed with no run, until a run happens', async () => {
-    reset()
-    catchUpDue(s.db, DAILY, at('2030-01-01T12:00:00Z'))
-    expect(catchUpDue(s.db, DAILY, at('2030-01-02T03:00:00Z'))).toBe(true)
-    expect(catchUpDue(s.db, DAILY, at('2030-01-09T10:00:00Z'))).toBe(true) // a week down: still one catch-up
+    await reset()
+    await catchUpDue(s.db, DAILY, at('2030-01-01T12:00:00Z'))
+    expect(await catchUpDue(s.db, DAILY, at('2030-01-02T03:00:00Z'))).toBe(true)
+    expect(await catchUpDue(s.db, DAILY, at('2030-01-09T10:00:00Z'))).toBe(true) // a week down: still one catch-up
     expect((await runDailyJob(s.ctx, at('2030-01-09T10:00:05Z'))).ran).toBe(true)
-    expect(catchUpDue(s.db, DAILY, at('2030-01-10T02:00:00Z'))).toBe(false)
-    expect(catchUpDue(s.db, DAILY, at('2030-01-10T03:00:01Z'))).toBe(true)
+    expect(await catchUpDue(s.db, DAILY, at('2030-01-10T02:00:00Z'))).toBe(false)
+    expect(await catchUpDue(s.db, DAILY, at('2030-01-10T03:00:01Z'))).toBe(true)
   })
 
   it('tells valid cron patterns from invalid ones', () => {
@@ -53,34 +54,34 @@ describe('startDailySchedule', () => {
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
   it('runs a missed job once, shortly after start-up', async () => {
-    reset()
-    writeState(s.db, STATE.installedAt, '2030-01-01T12:00:00.000Z')
-    const schedule = startDailySchedule(new Elysia(), s.ctx, { catchUpDelayMs: 20, now: () => at('2030-01-03T08:00:00Z') })
+    await reset()
+    await writeState(s.db, STATE.installedAt, '2030-01-01T12:00:00.000Z')
+    const schedule = await startDailySchedule(new Elysia(), s.ctx, { catchUpDelayMs: 20, now: () => at('2030-01-03T08:00:00Z') })
     expect(schedule.catchUp).toBe(true)
     expect(schedule.nextRun()!.getUTCHours()).toBe(3)
     await wait(300)
     await schedule.stop()
-    expect(cronEvents().map((e) => JSON.parse(e.countsJson).trigger)).toEqual(['catch-up'])
+    expect((await cronEvents()).map((e) => JSON.parse(e.countsJson).trigger)).toEqual(['catch-up'])
 
-    const again = startDailySchedule(new Elysia(), s.ctx, { catchUpDelayMs: 20, now: () => at('2030-01-03T09:00:00Z') })
+    const again = await startDailySchedule(new Elysia(), s.ctx, { catchUpDelayMs: 20, now: () => at('2030-01-03T09:00:00Z') })
     await wait(100)
     await again.stop()
     expect(again.catchUp).toBe(false)
-    expect(cronEvents().length).toBe(1)
+    expect((await cronEvents()).length).toBe(1)
   })
 
   it('runs nothing at start-up on a fresh data dir', async () => {
-    reset()
-    const schedule = startDailySchedule(new Elysia(), s.ctx, { catchUpDelayMs: 20 })
+    await reset()
+    const schedule = await startDailySchedule(new Elysia(), s.ctx, { catchUpDelayMs: 20 })
     await wait(100)
     await schedule.stop()
     expect(schedule.catchUp).toBe(false)
-    expect(cronEvents()).toEqual([])
-    expect(readState(s.db, STATE.installedAt)).not.toBeNull()
+    expect(await cronEvents()).toEqual([])
+    expect(await readState(s.db, STATE.installedAt)).not.toBeNull()
   })
 
   it('keeps the server running without a schedule when the pattern is invalid', async () => {
-    const schedule = startDailySchedule(new Elysia(), { ...s.ctx, config: { ...s.ctx.config, cron: 'every day' } })
+    const schedule = await startDailySchedule(new Elysia(), { ...s.ctx, config: { ...s.ctx.config, cron: 'every day' } })
     expect(schedule.nextRun()).toBeNull()
     await schedule.stop()
   })

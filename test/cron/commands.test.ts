@@ -7,9 +7,11 @@ import { join } from 'node:path'
 import { writeFileSync } from 'node:fs'
 import { createUser, OPERATOR } from '../../src/users/service'
 import { STATE, writeState } from '../../src/cron/app-state'
-import { migrateDb, openDb } from '../../src/db/client'
+import { openDb } from '../../src/db/client'
+import { migrateDb } from '../../src/db/migrate'
 import { integrations, pullCredentials, sites } from '../../src/db/schema'
 import { sealPassword } from '../../src/pull/secret-box'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const dirs: string[] = []
 const freshDir = () => {
@@ -26,12 +28,12 @@ function igny8(...args: string[]) {
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() }
 }
 /** A data dir whose database already exists (with a past install, so nothing is fresh). */
-function withDatabase(state: Record<string, string> = {}) {
+async function withDatabase(state: Record<string, string> = {}) {
   const dir = freshDir()
   const db = openDb(join(dir, 'igny8.db'))
-  migrateDb(db)
-  for (const [k, v] of Object.entries(state)) writeState(db, k, v)
-  db.$client.close()
+  await migrateDb(db)
+  for (const [k, v] of Object.entries(state)) await writeState(db, k, v)
+  sqliteOf(db).close()
   return dir
 }
 
@@ -52,41 +54,42 @@ describe('igny8 cron run-now', () => {
   })
 
   it('exits 0 when a pull fails, and says which one and why', async () => {
-    const dir = withDatabase()
+    const dir = await withDatabase()
     const secret = 'cli-test-secret-0123456789-0123456789'
     writeFileSync(join(dir, 'secret'), secret + '\n', { mode: 0o600 })
     const db = openDb(join(dir, 'igny8.db'))
     const user = await createUser(db, OPERATOR, { email: 'cli@example.com', password: 'correct horse battery' })
-    const site = db.insert(sites).values({ ownerId: user.id, name: 'Blog', url: 'https://blog.example.com' }).returning().get()
-    const integration = db.insert(integrations).values({ siteId: site.id, platform: 'wordpress' }).returning().get()
+    const site = await db.insert(sites).values({ ownerId: user.id, name: 'Blog', url: 'https://blog.example.com' }).returning().get()
+    const integration = await db.insert(integrations).values({ siteId: site.id, platform: 'wordpress' }).returning().get()
     const closed = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() })
     const wpUrl = `http://127.0.0.1:${closed.port}`
     closed.stop(true)
-    db.insert(pullCredentials)
+    await db
+      .insert(pullCredentials)
       .values({ integrationId: integration.id, wpUrl, username: 'admin', appPasswordEnc: sealPassword(secret, integration.id, 'pw') })
       .run()
-    db.$client.close()
+    sqliteOf(db).close()
 
     const r = igny8('cron', 'run-now', '--data-dir', dir, '--pull-allow-private')
     expect(r.code).toBe(0)
     expect(r.out).toContain(`#${integration.id} ${wpUrl}: error — Could not connect to ${new URL(wpUrl).host}: connection refused`)
   })
 
-  it('exits non-zero and does nothing while a live process holds the lock', () => {
+  it('exits non-zero and does nothing while a live process holds the lock', async () => {
     const now = new Date().toISOString()
     // This test runner is the live holder: its pid exists, and its heartbeat is fresh.
     const holder = { owner: 'server', pid: process.pid, acquired_at: now, heartbeat_at: now }
-    const dir = withDatabase({ [STATE.lock]: JSON.stringify(holder) })
+    const dir = await withDatabase({ [STATE.lock]: JSON.stringify(holder) })
     const r = igny8('cron', 'run-now', '--data-dir', dir)
     expect(r.code).toBe(2)
     expect(r.err).toContain(`already running (process ${process.pid}`)
     expect(r.out).toBe('')
   })
 
-  it('runs at once over a lock left by a process that is gone', () => {
+  it('runs at once over a lock left by a process that is gone', async () => {
     const gone = Bun.spawnSync(['true']).pid
     const now = new Date().toISOString()
-    const dir = withDatabase({ [STATE.lock]: JSON.stringify({ owner: 'crashed', pid: gone, acquired_at: now, heartbeat_at: now }) })
+    const dir = await withDatabase({ [STATE.lock]: JSON.stringify({ owner: 'crashed', pid: gone, acquired_at: now, heartbeat_at: now }) })
     const r = igny8('cron', 'run-now', '--data-dir', dir)
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
@@ -98,8 +101,8 @@ describe('igny8 cron run-now', () => {
 })
 
 describe('igny8 backup FILE', () => {
-  it('writes a consistent copy, and refuses to overwrite it', () => {
-    const dir = withDatabase()
+  it('writes a consistent copy, and refuses to overwrite it', async () => {
+    const dir = await withDatabase()
     const file = join(freshDir(), 'copy.db')
     const r = igny8('backup', file, '--data-dir', dir)
     expect(r.code).toBe(0)
@@ -123,7 +126,7 @@ describe('igny8 backup FILE', () => {
 
 describe('igny8 serve', () => {
   it('catches up a missed run shortly after start-up and stops cleanly on SIGTERM', async () => {
-    const dir = withDatabase({ [STATE.installedAt]: '2020-01-01T00:00:00.000Z' })
+    const dir = await withDatabase({ [STATE.installedAt]: '2020-01-01T00:00:00.000Z' })
     const proc = Bun.spawn([process.execPath, entry, 'serve', '--port', '0', '--data-dir', dir, '--backup-keep', '0'], {
       env,
       stdout: 'pipe',

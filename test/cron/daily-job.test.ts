@@ -30,14 +30,18 @@ describe('runDailyJob', () => {
     const now = new Date().toISOString()
     const holder = { owner: 'other', pid: other.pid, acquired_at: now, heartbeat_at: now }
     try {
-      writeState(s.db, STATE.lock, JSON.stringify(holder))
+      await writeState(s.db, STATE.lock, JSON.stringify(holder))
       const refused = await runDailyJob(s.ctx, day(2))
       expect(refused).toMatchObject({ ran: false, holder: { pid: other.pid } })
-      expect(readState(s.db, STATE.lock)).toBe(JSON.stringify(holder)) // not ours to release
+      expect(await readState(s.db, STATE.lock)).toBe(JSON.stringify(holder)) // not ours to release
 
-      writeState(s.db, STATE.lock, JSON.stringify({ ...holder, heartbeat_at: new Date(Date.now() - LOCK_STALE_MS - 1000).toISOString() }))
+      await writeState(
+        s.db,
+        STATE.lock,
+        JSON.stringify({ ...holder, heartbeat_at: new Date(Date.now() - LOCK_STALE_MS - 1000).toISOString() }),
+      )
       expect((await runDailyJob(s.ctx, day(2))).ran).toBe(true)
-      expect(readState(s.db, STATE.lock)).toBeNull()
+      expect(await readState(s.db, STATE.lock)).toBeNull()
     } finally {
       other.kill()
     }
@@ -45,20 +49,20 @@ describe('runDailyJob', () => {
 
   it('records a cron event of no integration with what it pruned', async () => {
     const u = await s.user() // its login left a refresh token
-    s.db
+    await s.db
       .update(refreshTokens)
       .set({ expiresAt: day(3).getTime() - 1000 })
       .where(eq(refreshTokens.userId, u.id))
       .run()
-    s.db
+    await s.db
       .insert(adminSessions)
       .values({ idHash: 'expired', userId: u.id, csrfToken: 'x', expiresAt: day(3).getTime() - 1000 })
       .run()
-    s.db
+    await s.db
       .insert(adminSessions)
       .values({ idHash: 'live', userId: u.id, csrfToken: 'x', expiresAt: day(3).getTime() + 3600_000 })
       .run()
-    recordEvent(s.db, {
+    await recordEvent(s.db, {
       integrationId: null,
       kind: 'cron',
       source: 'cron',
@@ -81,15 +85,9 @@ describe('runDailyJob', () => {
       failures: [],
     })
     expect(r.event.summary).toStartWith('Daily job: 0 pulls')
-    expect(
-      s.db
-        .select()
-        .from(adminSessions)
-        .all()
-        .map((x) => x.idHash),
-    ).toEqual(['live'])
-    expect(s.db.select().from(syncEvents).where(eq(syncEvents.summary, 'old')).all()).toEqual([])
-    expect(readState(s.db, STATE.lastRunAt)).toBe(day(3).toISOString())
+    expect((await s.db.select().from(adminSessions).all()).map((x) => x.idHash)).toEqual(['live'])
+    expect(await s.db.select().from(syncEvents).where(eq(syncEvents.summary, 'old')).all()).toEqual([])
+    expect(await readState(s.db, STATE.lastRunAt)).toBe(day(3).toISOString())
   })
 
   it('keeps only the newest backup-keep dated backups', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { openDb, type Db } from '../../src/db/client'
 import { migrateDb, migrateFolder, MigrationError, writeMigrations } from '../../src/db/migrate'
 import { migrationJournal } from '../../src/db/migrations.generated'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const dirs: string[] = []
 const tempDir = () => {
@@ -36,7 +37,7 @@ function folderWith(upTo: number, extra: Record<string, string> = {}): string {
 
 /** One user with a site, an integration, content, terms, counters, events, tokens, a session and pull credentials. */
 function populate(db: Db, opts: { termsJson?: boolean } = {}) {
-  const run = (sql: string, ...params: (string | number | null)[]) => db.$client.run(sql, params)
+  const run = (sql: string, ...params: (string | number | null)[]) => sqliteOf(db).run(sql, params)
   run(`INSERT INTO users (id, email, password_hash, is_admin) VALUES (1, 'a@example.com', 'hash-a', 1), (2, 'b@example.com', 'hash-b', 0)`)
   run(
     `INSERT INTO sites (id, owner_id, name, url) VALUES (10, 1, 'Blog', 'https://blog.example.com'), (11, 2, 'Shop', 'https://shop.example.com')`,
@@ -85,7 +86,7 @@ const TABLES = [
   'app_state',
 ] as const
 const countsOf = (db: Db) =>
-  Object.fromEntries(TABLES.map((t) => [t, (db.$client.query(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]))
+  Object.fromEntries(TABLES.map((t) => [t, (sqliteOf(db).query(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]))
 const POPULATED = {
   users: 2,
   sites: 2,
@@ -120,40 +121,40 @@ PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE INDEX \`sites_owner_idx\` ON \`sites\` (\`owner_id\`);`
 
 describe('migrations on a populated database', () => {
-  it('upgrade a database made by the first migration to head with every row and child intact', () => {
+  it('upgrade a database made by the first migration to head with every row and child intact', async () => {
     const db = freshDb()
     migrateFolder(db, folderWith(0))
     populate(db)
-    const before = db.$client.query(`SELECT id, integration_id, external_id, title FROM content ORDER BY id`).all()
-    migrateDb(db)
+    const before = sqliteOf(db).query(`SELECT id, integration_id, external_id, title FROM content ORDER BY id`).all()
+    await migrateDb(db)
     expect(countsOf(db)).toEqual(POPULATED)
-    expect(db.$client.query(`SELECT id, integration_id, external_id, title FROM content ORDER BY id`).all()).toEqual(before)
-    expect(db.$client.query(`SELECT DISTINCT terms_json FROM content`).all()).toEqual([{ terms_json: '{}' }])
-    expect(db.$client.query(`SELECT email, token_version FROM users ORDER BY id`).all()).toEqual([
+    expect(sqliteOf(db).query(`SELECT id, integration_id, external_id, title FROM content ORDER BY id`).all()).toEqual(before)
+    expect(sqliteOf(db).query(`SELECT DISTINCT terms_json FROM content`).all()).toEqual([{ terms_json: '{}' }])
+    expect(sqliteOf(db).query(`SELECT email, token_version FROM users ORDER BY id`).all()).toEqual([
       { email: 'a@example.com', token_version: 0 },
       { email: 'b@example.com', token_version: 0 },
     ])
-    expect(db.$client.query(`SELECT count(*) AS n FROM __drizzle_migrations`).get()).toEqual({ n: entries.length })
-    expect(db.$client.query('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 })
-    expect(db.$client.query('PRAGMA foreign_key_check').all()).toEqual([])
+    expect(sqliteOf(db).query(`SELECT count(*) AS n FROM __drizzle_migrations`).get()).toEqual({ n: entries.length })
+    expect(sqliteOf(db).query('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 })
+    expect(sqliteOf(db).query('PRAGMA foreign_key_check').all()).toEqual([])
   })
 
-  it('rebuild a parent table the way drizzle-kit writes it without cascade-deleting its children', () => {
+  it('rebuild a parent table the way drizzle-kit writes it without cascade-deleting its children', async () => {
     const db = freshDb()
-    migrateDb(db)
+    await migrateDb(db)
     populate(db, { termsJson: true })
     migrateFolder(db, folderWith(entries.length - 1, { '9000_rebuild_sites': SITES_REBUILD }))
     expect(countsOf(db)).toEqual(POPULATED)
-    expect(db.$client.query('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 })
+    expect(sqliteOf(db).query('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 })
     // The children now point at the rebuilt table: deleting a site still cascades down to its content.
-    db.$client.run(`DELETE FROM sites WHERE id = 10`)
-    expect(db.$client.query(`SELECT count(*) AS n FROM content WHERE integration_id = 20`).get()).toEqual({ n: 0 })
-    expect(db.$client.query(`SELECT count(*) AS n FROM content WHERE integration_id = 21`).get()).toEqual({ n: 25 })
+    sqliteOf(db).run(`DELETE FROM sites WHERE id = 10`)
+    expect(sqliteOf(db).query(`SELECT count(*) AS n FROM content WHERE integration_id = 20`).get()).toEqual({ n: 0 })
+    expect(sqliteOf(db).query(`SELECT count(*) AS n FROM content WHERE integration_id = 21`).get()).toEqual({ n: 25 })
   })
 
-  it('refuse, in one line and with foreign keys back on, a migration that leaves rows without a parent', () => {
+  it('refuse, in one line and with foreign keys back on, a migration that leaves rows without a parent', async () => {
     const db = freshDb()
-    migrateDb(db)
+    await migrateDb(db)
     populate(db)
     const orphaning = 'DELETE FROM `integrations` WHERE `id` = 20;'
     let error: unknown
@@ -166,17 +167,17 @@ describe('migrations on a populated database', () => {
     const message = (error as Error).message
     expect(message).not.toContain('\n')
     expect(message).toContain('content → integrations')
-    expect(db.$client.query('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 })
+    expect(sqliteOf(db).query('PRAGMA foreign_keys').get()).toEqual({ foreign_keys: 1 })
   })
 
-  it('stop `igny8 serve` with one line and exit 2 when the database has rows without a parent', () => {
+  it('stop `igny8 serve` with one line and exit 2 when the database has rows without a parent', async () => {
     const dir = tempDir()
     const db = openDb(join(dir, 'igny8.db'))
-    migrateDb(db)
+    await migrateDb(db)
     populate(db)
-    db.$client.exec('PRAGMA foreign_keys = OFF')
-    db.$client.run('DELETE FROM integrations WHERE id = 21')
-    db.$client.close()
+    sqliteOf(db).exec('PRAGMA foreign_keys = OFF')
+    sqliteOf(db).run('DELETE FROM integrations WHERE id = 21')
+    sqliteOf(db).close()
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir }
     const r = Bun.spawnSync([process.execPath, join(import.meta.dir, '../../src/index.ts'), 'serve', '--port', '0', '--data-dir', dir], {
       env,

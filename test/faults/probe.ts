@@ -2,6 +2,7 @@
 // envelope on /api, and an unchanged database after any 4xx. It counts answers by status for the run's summary.
 import type { TestServer } from '../helpers/server'
 import { fingerprint } from './hostile'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const LEAK = /\bat [\w.<>]+ \(|\.ts:\d+|SQLITE|sqlite|\bSELECT\b|\bINSERT\b|\bUPDATE\b .* SET|test-secret/
 
@@ -10,7 +11,7 @@ export function prober(s: TestServer) {
 
   /** Sends one request and checks the answer's status and envelope, and that a 4xx changed nothing. */
   async function check(method: string, url: string, headers: Record<string, string>, body: string | undefined, describe: () => string) {
-    const before = fingerprint(s.db.$client)
+    const before = fingerprint(sqliteOf(s.db))
     const res = await fetch(s.base + url, { method, headers, body, redirect: 'manual' })
     const text = await res.text()
     statuses[res.status] = (statuses[res.status] ?? 0) + 1
@@ -20,7 +21,7 @@ export function prober(s: TestServer) {
     if (!res.headers.get('x-request-id')) throw new Error(`no X-Request-Id: ${where()}`)
     if (!url.startsWith('/api/')) {
       // Admin pages answer HTML (a page, a fragment or a redirect); a refused form must still change nothing.
-      if (res.status >= 400 && fingerprint(s.db.$client) !== before) throw new Error(`a ${res.status} changed the database: ${where()}`)
+      if (res.status >= 400 && fingerprint(sqliteOf(s.db)) !== before) throw new Error(`a ${res.status} changed the database: ${where()}`)
       return
     }
     let parsed: any
@@ -34,7 +35,7 @@ export function prober(s: TestServer) {
       if (!envelope) throw new Error(`4xx outside the error envelope: ${where()}`)
       if (parsed.errors !== undefined && (typeof parsed.errors !== 'object' || Array.isArray(parsed.errors)))
         throw new Error(`bad errors map: ${where()}`)
-      if (fingerprint(s.db.$client) !== before) throw new Error(`a ${res.status} changed the database: ${where()}`)
+      if (fingerprint(sqliteOf(s.db)) !== before) throw new Error(`a ${res.status} changed the database: ${where()}`)
     } else if (parsed?.success !== true) throw new Error(`2xx without success: true: ${where()}`)
   }
 

@@ -1,25 +1,33 @@
-// Starts the real app on a loopback port over a fresh SQLite file, and speaks HTTP to it.
+// Starts the real app on a loopback port over a fresh SQLite file, and speaks HTTP to it. With
+// IGNY8_TEST_ENGINE=postgres (`npm test` runs the API suites a second time so), over a fresh database of the
+// suite's own PostgreSQL instead (test/helpers/postgres.ts).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp, createContext } from '../../src/app'
 import { createUser, OPERATOR } from '../../src/users/service'
-import { dbFile, resolveConfig, type ConfigInput } from '../../src/config'
-import { migrateDb, openDb } from '../../src/db/client'
+import { dbTarget, resolveConfig, type ConfigInput } from '../../src/config'
+import { closeDb, openDb } from '../../src/db/client'
+import { migrateDb } from '../../src/db/migrate'
 import { silentLogger, type Logger } from '../../src/log'
+import { sharedPostgres } from './postgres'
 
 export type Res<T = any> = { status: number; headers: Headers; body: T; text: string }
 export type CallOptions = { token?: string; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> }
+
+/** Which engine startServer uses: the embedded SQLite unless IGNY8_TEST_ENGINE=postgres. */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.IGNY8_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite'
 
 export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef'
 
 export async function startServer(overrides: Partial<Record<string, string>> = {}, opts: { log?: Logger } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'igny8-test-'))
-  const config = resolveConfig({ 'data-dir': dir, secret: TEST_SECRET, ...overrides }, {})
-  const db = openDb(dbFile(config))
-  migrateDb(db)
+  const databaseUrl = TEST_ENGINE === 'postgres' ? await (await sharedPostgres()).createDatabase() : undefined
+  const config = resolveConfig({ 'data-dir': dir, secret: TEST_SECRET, 'database-url': databaseUrl, ...overrides }, {})
+  const db = openDb(dbTarget(config))
+  await migrateDb(db)
   const ctx = createContext(db, config, opts.log ?? silentLogger)
-  const app = createApp(ctx).listen({ hostname: '127.0.0.1', port: 0 })
+  const app = (await createApp(ctx)).listen({ hostname: '127.0.0.1', port: 0 })
   const base = `http://127.0.0.1:${app.server!.port}`
 
   async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<Res<T>> {
@@ -72,7 +80,7 @@ export async function startServer(overrides: Partial<Record<string, string>> = {
     site,
     async stop() {
       await app.stop(true)
-      db.$client.close()
+      await closeDb(db)
       rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -67,13 +67,13 @@ describe('admin form bodies', () => {
   })
 
   it('creates nothing when the body is too large, and handles the same form just under the limit', async () => {
-    const before = countRows(s.db, sites)
+    const before = await countRows(s.db, sites)
     const fields = { _csrf: admin.session.csrf, name: 'Edge', url: 'https://edge.example.com' }
     expectTooLarge(await postRaw('/sites', formOf(ADMIN_FORM_LIMIT + 1, fields), { session: true }))
-    expect(countRows(s.db, sites)).toBe(before)
+    expect(await countRows(s.db, sites)).toBe(before)
     const under = await postRaw('/sites', formOf(ADMIN_FORM_LIMIT, fields), { session: true })
     expect(under.status).toBe(201)
-    expect(countRows(s.db, sites)).toBe(before + 1)
+    expect(await countRows(s.db, sites)).toBe(before + 1)
   })
 
   it('a login just under the limit is read as a form (422 for the over-long password, not 413)', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { startServer, type TestServer } from '../helpers/server'
+import { startServer, TEST_ENGINE, type TestServer } from '../helpers/server'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -13,19 +14,19 @@ describe('GET /api/v1/health/', () => {
     expect(res.status).toBe(200)
     expect(res.body).toEqual({
       success: true,
-      data: { status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), db: 'ok', uptime_s: expect.any(Number) },
+      data: { status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), db: 'ok', engine: TEST_ENGINE, uptime_s: expect.any(Number) },
     })
   })
 
   it('answers 503 with db "error" when the database cannot be read', async () => {
-    s.db.$client.exec('ALTER TABLE users RENAME TO users_hidden')
+    sqliteOf(s.db).exec('ALTER TABLE users RENAME TO users_hidden')
     try {
       const res = await s.call('GET', '/api/v1/health/')
       expect(res.status).toBe(503)
       expect(res.body.data.db).toBe('error')
       expect(res.text).not.toContain('users')
     } finally {
-      s.db.$client.exec('ALTER TABLE users_hidden RENAME TO users')
+      sqliteOf(s.db).exec('ALTER TABLE users_hidden RENAME TO users')
     }
   })
 })

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createLogger } from '../../src/log'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const lines: string[] = []
 let s: TestServer
@@ -19,7 +20,7 @@ describe('an unexpected error', () => {
       body: seedStructure(),
     })
     // Break the table content-types reads, as a damaged database would.
-    s.db.$client.exec('ALTER TABLE type_counters RENAME TO type_counters_gone')
+    sqliteOf(s.db).exec('ALTER TABLE type_counters RENAME TO type_counters_gone')
     try {
       const res = await s.call('GET', `/api/v1/integration/integrations/${site.integrationId}/content-types/`, { token: site.key })
       expect(res.status).toBe(500)
@@ -33,7 +34,7 @@ describe('an unexpected error', () => {
         expect(text).not.toContain(site.key)
       }
     } finally {
-      s.db.$client.exec('ALTER TABLE type_counters_gone RENAME TO type_counters')
+      sqliteOf(s.db).exec('ALTER TABLE type_counters_gone RENAME TO type_counters')
     }
   })
 })

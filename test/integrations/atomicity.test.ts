@@ -10,7 +10,8 @@ let site: { siteId: number; key: string; integrationId: number }
 let other: { token: string; key: string }
 let before: string
 
-const stored = () => s.db.select({ c: integrations.configJson }).from(integrations).where(eq(integrations.id, site.integrationId)).get()!.c
+const stored = async () =>
+  (await s.db.select({ c: integrations.configJson }).from(integrations).where(eq(integrations.id, site.integrationId)).get())!.c
 const path = () => `/api/v1/integration/integrations/${site.integrationId}/update-structure/`
 const push = (o: CallOptions) => s.call('POST', path(), { token: site.key, ...o })
 /** The seed payload with one change applied. */
@@ -36,7 +37,7 @@ beforeAll(async () => {
   expect(
     (await s.call('PATCH', `${integ}/content-types/`, { token: u.token, body: { taxonomies: { post_tag: { enabled: false } } } })).status,
   ).toBe(200)
-  before = stored()
+  before = await stored()
   expect(JSON.parse(before)).toMatchObject({ custom: 1, content_types: { last_structure_fetch: '2025-11-22T10:00:00Z' } })
 }, 20_000)
 afterAll(() => s.stop(), 30_000)
@@ -184,7 +185,7 @@ describe('POST /integration/integrations/{id}/update-structure/', () => {
       } else {
         expect(res.body).toEqual({ success: false, error: expect.any(String), code: r.code })
       }
-      expect(stored()).toBe(before)
+      expect(await stored()).toBe(before)
     })
   }
 
@@ -206,7 +207,7 @@ describe('POST /integration/integrations/{id}/update-structure/', () => {
     } as RequestInit)
     expect(res.status).toBe(413)
     expect(await res.json()).toEqual({ success: false, error: expect.any(String), code: 'payload_too_large' })
-    expect(stored()).toBe(before)
+    expect(await stored()).toBe(before)
   })
 
   it('answers 403 and stores nothing while the site is inactive', async () => {
@@ -216,7 +217,7 @@ describe('POST /integration/integrations/{id}/update-structure/', () => {
     expect((await s.call('PATCH', sitePath, { token: owner.token, body: { is_active: true } })).status).toBe(200)
     expect(res.status).toBe(403)
     expect(res.body).toEqual({ success: false, error: 'Only active sites can push structure.', code: 'inactive' })
-    expect(stored()).toBe(before)
+    expect(await stored()).toBe(before)
   })
 
   it('answers 403 and stores nothing while the integration is inactive', async () => {
@@ -226,13 +227,13 @@ describe('POST /integration/integrations/{id}/update-structure/', () => {
     expect((await s.call('PATCH', integ, { token: owner.token, body: { is_active: true } })).status).toBe(200)
     expect(res.status).toBe(403)
     expect(res.body.code).toBe('inactive')
-    expect(stored()).toBe(before)
+    expect(await stored()).toBe(before)
   })
 
   it('still stores the next valid push, overrides and other fields kept (so the checks above could see a write)', async () => {
     const res = await push({ body: seedWith((b) => ((b.post_types.post.count = 124), (b.timestamp = '2025-11-23T10:00:00+02:00'))) })
     expect(res.status).toBe(200)
-    const after = JSON.parse(stored())
+    const after = JSON.parse(await stored())
     expect(after).toEqual({
       ...JSON.parse(before),
       content_types: {
@@ -256,13 +257,13 @@ describe('POST /integration/integrations/{id}/update-structure/', () => {
   // prototype instead of storing an entry. WordPress's own slugs never need it, so the one honest
   // answer is 400 naming it, with nothing stored.
   it('refuses a __proto__ slug with 400 naming it, storing nothing (never 200 while dropping it)', async () => {
-    const prior = stored()
+    const prior = await stored()
     const res = await push({
       raw: '{"post_types": {"__proto__": {"count": 1}, "post": {"count": 2}}, "timestamp": "2025-11-24T10:00:00Z"}',
     })
     expect(res.status).toBe(400)
     expect(res.body.code).toBe('invalid')
     expect(Object.keys(res.body.errors)).toEqual(['post_types.__proto__'])
-    expect(stored()).toBe(prior)
+    expect(await stored()).toBe(prior)
   })
 })

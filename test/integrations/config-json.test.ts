@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from '../content/helpers'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -9,9 +10,9 @@ beforeAll(async () => {
 afterAll(() => s.stop(), 30_000)
 
 const storedConfig = (id: number) =>
-  (s.db.$client.query('select config_json as c from integrations where id = ?').get(id) as { c: string }).c
+  (sqliteOf(s.db).query('select config_json as c from integrations where id = ?').get(id) as { c: string }).c
 const writeConfig = (id: number, config: unknown) =>
-  s.db.$client.query('update integrations set config_json = ? where id = ?').run(JSON.stringify(config), id)
+  sqliteOf(s.db).query('update integrations set config_json = ? where id = ?').run(JSON.stringify(config), id)
 
 const SERVER_OWNED: [string, unknown][] = [
   ['content_types', { post_types: { post: { label: 'P', count: 1, enabled: true, fetch_limit: '10' } } }],

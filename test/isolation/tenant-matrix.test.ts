@@ -88,12 +88,12 @@ beforeAll(async () => {
 afterAll(() => s.stop(), 30_000)
 
 /** Everything of the victim's, read straight from the database, as text. */
-function victimSnapshot(): string {
+async function victimSnapshot(): Promise<string> {
   const id = f.victim.siteId
   return JSON.stringify({
-    site: s.db.select().from(sites).where(eq(sites.id, id)).all(),
-    keys: s.db.select().from(apiKeys).where(eq(apiKeys.siteId, id)).all(),
-    integrations: s.db.select().from(integrations).where(eq(integrations.siteId, id)).all(),
+    site: await s.db.select().from(sites).where(eq(sites.id, id)).all(),
+    keys: await s.db.select().from(apiKeys).where(eq(apiKeys.siteId, id)).all(),
+    integrations: await s.db.select().from(integrations).where(eq(integrations.siteId, id)).all(),
     totals: s.db.get(
       sql`select (select count(*) from sites) s, (select count(*) from api_keys) k, (select count(*) from integrations) i, (select count(*) from sync_events) e`,
     ),
@@ -196,8 +196,8 @@ const send = (r: Route, cred: Cred, strip = false) => {
 
 describe('tenant matrix', () => {
   let before: string
-  it('takes a snapshot of the victim first', () => {
-    before = victimSnapshot()
+  it('takes a snapshot of the victim first', async () => {
+    before = await victimSnapshot()
     expect(JSON.parse(before).keys).toHaveLength(2)
   })
 
@@ -239,8 +239,8 @@ describe('tenant matrix', () => {
     expect(res.body).toEqual({ success: false, error: expect.any(String), code: 'not_found' })
   })
 
-  it('leaves the victim’s site, keys, integration and config_json byte-identical', () => {
-    expect(victimSnapshot()).toBe(before)
+  it('leaves the victim’s site, keys, integration and config_json byte-identical', async () => {
+    expect(await victimSnapshot()).toBe(before)
   })
 })
 

@@ -6,6 +6,7 @@ import { writeState } from '../../src/cron/app-state'
 import { isPullRunning, runPull } from '../../src/pull/service'
 import { startServer, TEST_SECRET, type TestServer } from '../helpers/server'
 import { fakeWordPress, type FakeWordPress } from './fake-wordpress'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const ENTRY = join(import.meta.dir, '..', '..', 'src', 'index.ts')
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IGNY8_'))) as Record<string, string>
@@ -66,7 +67,7 @@ describe('the pull lock', () => {
     const stuck = await Promise.race([first, Bun.sleep(20_000).then(() => null)])
     // The held request ends with its timeout; the lock goes with it.
     expect(stuck).not.toBeNull()
-    expect(isPullRunning(s.db, site.integrationId)).toBe(false)
+    expect(await isPullRunning(s.db, site.integrationId)).toBe(false)
   }, 60_000)
 
   it('answers 409 while a live holder’s lock row is there, and takes over a lock whose process is gone', async () => {
@@ -79,23 +80,23 @@ describe('the pull lock', () => {
       heartbeat: Date.now(),
       started_at: new Date().toISOString(),
     }
-    writeState(s.db, key, JSON.stringify(live))
+    await writeState(s.db, key, JSON.stringify(live))
     const busy = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/pull/`, { token: owner.token, body: {} })
     expect(busy.status).toBe(409)
-    expect(isPullRunning(s.db, site.integrationId)).toBe(true)
+    expect(await isPullRunning(s.db, site.integrationId)).toBe(true)
 
     // A process that has exited: its lock (heartbeat still fresh) no longer counts.
     const gone = Bun.spawn(['true'])
     await gone.exited
-    writeState(s.db, key, JSON.stringify({ ...live, pid: gone.pid }))
-    expect(isPullRunning(s.db, site.integrationId)).toBe(false)
+    await writeState(s.db, key, JSON.stringify({ ...live, pid: gone.pid }))
+    expect(await isPullRunning(s.db, site.integrationId)).toBe(false)
     const taken = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/pull/`, { token: owner.token, body: {} })
     expect([taken.status, taken.body.data?.status]).toEqual([200, 'ok'])
 
     // A holder that stopped beating its heart (hung, or on another machine) is taken over too.
-    writeState(s.db, key, JSON.stringify({ ...live, host: 'elsewhere', heartbeat: Date.now() - 10 * 60_000 }))
+    await writeState(s.db, key, JSON.stringify({ ...live, host: 'elsewhere', heartbeat: Date.now() - 10 * 60_000 }))
     const late = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/pull/`, { token: owner.token, body: {} })
     expect(late.status).toBe(200)
-    expect(s.db.$client.query('select count(*) as n from app_state where key = ?').get(key)).toEqual({ n: 0 }) // released
+    expect(sqliteOf(s.db).query('select count(*) as n from app_state where key = ?').get(key)).toEqual({ n: 0 }) // released
   })
 })

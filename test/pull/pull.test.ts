@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { runDailyJob } from '../../src/cron/service'
 import { startServer, type TestServer } from '../helpers/server'
 import { startWordPress, type WordPress } from '../wordpress/harness'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let wp: WordPress
 let s: TestServer
@@ -170,7 +171,7 @@ describe('runDailyJob', () => {
     const structure = { post_types: { post: { label: 'Posts', count: 1 } }, timestamp: new Date(Date.now() - 30 * 3600_000).toISOString() }
     expect((await s.call('POST', `${base(old.integrationId)}/update-structure/`, { token: old.key, body: structure })).status).toBe(200)
     // Staleness follows the server's receive time: date the push as received 30 h ago.
-    s.db.$client
+    sqliteOf(s.db)
       .query("update integrations set config_json = json_set(config_json, '$.content_types.received_at', ?) where id = ?")
       .run(structure.timestamp, old.integrationId)
 

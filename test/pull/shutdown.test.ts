@@ -10,6 +10,7 @@ import { openDb } from '../../src/db/client'
 import { login, send } from '../admin/client'
 import { TEST_SECRET, type TestServer } from '../helpers/server'
 import { fakeWordPress } from './fake-wordpress'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const ENTRY = join(import.meta.dir, '..', '..', 'src', 'index.ts')
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IGNY8_'))) as Record<string, string>
@@ -107,11 +108,11 @@ describe('SIGTERM during an admin pull', () => {
     await sync
 
     const after = openDb(dbFile({ dataDir: dir }))
-    const event = after.$client.query("select status, error from sync_events where kind = 'pull'").get() as {
+    const event = sqliteOf(after).query("select status, error from sync_events where kind = 'pull'").get() as {
       status: string
       error: string
     }
-    after.$client.close()
+    sqliteOf(after).close()
     expect(event.status).toBe('error')
     expect(event.error).toContain('shutting down')
   }, 60_000)

@@ -128,7 +128,7 @@ describe('a pull re-checks the target', () => {
     const u = await s.user()
     const site = await s.site(u.token)
     // As if saved while private targets were allowed.
-    s.db
+    await s.db
       .insert(pullCredentials)
       .values({
         integrationId: site.integrationId,

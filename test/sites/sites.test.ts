@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startServer, type TestServer } from '../helpers/server'
+import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -113,7 +114,7 @@ describe('/system/sites/{id}/api-keys/', () => {
   it('stores only a hash of the key', async () => {
     const u = await s.user()
     const site = await s.site(u.token)
-    const dump = s.db.$client.query('select * from api_keys').all()
+    const dump = sqliteOf(s.db).query('select * from api_keys').all()
     expect(JSON.stringify(dump)).not.toContain(site.key)
   })
 })

@@ -18,42 +18,47 @@ beforeAll(async () => {
   s = await startServer()
   const caller = async (o: { admin?: boolean } = {}): Promise<UserCaller> => {
     const { id } = await s.user(o)
-    return { kind: 'user', user: s.db.select().from(users).where(eq(users.id, id)).get()! }
+    return { kind: 'user', user: (await s.db.select().from(users).where(eq(users.id, id)).get())! }
   }
   ;[owner, other, admin] = [await caller(), await caller(), await caller({ admin: true })]
-  siteId = service.createSiteWithKey(s.db, owner, { name: 'Mine', url: 'https://mine.example.com' }, 'First key').site.id
+  siteId = (await service.createSiteWithKey(s.db, owner, { name: 'Mine', url: 'https://mine.example.com' }, 'First key')).site.id
 }, 30_000)
 afterAll(() => s.stop(), 30_000)
 
-const calls: [string, (c: UserCaller, id: number) => unknown][] = [
-  ['siteContext', (c, id) => siteContext(s.db, c, id)],
-  ['activeApiKeys', (c, id) => service.activeApiKeys(s.db, c, id)],
-  ['getVisibleSite', (c, id) => service.getVisibleSite(s.db, c, id)],
-  ['createApiKey', (c, id) => service.createApiKey(s.db, c, id)],
-  ['updateSite', (c, id) => service.updateSite(s.db, c, id, { name: 'Taken over' })],
-  ['revokeApiKey', (c, id) => service.revokeApiKey(s.db, c, id, 1)],
-  ['deleteSite', (c, id) => service.deleteSite(s.db, c, id)],
+const calls: [string, (c: UserCaller, id: number) => Promise<unknown>][] = [
+  ['siteContext', async (c, id) => await siteContext(s.db, c, id)],
+  ['activeApiKeys', async (c, id) => await service.activeApiKeys(s.db, c, id)],
+  ['getVisibleSite', async (c, id) => await service.getVisibleSite(s.db, c, id)],
+  ['createApiKey', async (c, id) => await service.createApiKey(s.db, c, id)],
+  ['updateSite', async (c, id) => await service.updateSite(s.db, c, id, { name: 'Taken over' })],
+  ['revokeApiKey', async (c, id) => await service.revokeApiKey(s.db, c, id, 1)],
+  ['deleteSite', async (c, id) => await service.deleteSite(s.db, c, id)],
 ]
 
 describe('the sites services', () => {
-  it.each(calls)('%s answers NotFound for another tenant’s site, as for none at all', (_name, call) => {
-    expect(() => call(other, siteId)).toThrow(NotFound)
-    expect(() => call(other, 999_999)).toThrow(NotFound)
-    expect(service.getVisibleSite(s.db, owner, siteId).name).toBe('Mine')
+  it.each(calls)('%s answers NotFound for another tenant’s site, as for none at all', async (_name, call) => {
+    await expect(call(other, siteId)).rejects.toThrow(NotFound)
+    await expect(call(other, 999_999)).rejects.toThrow(NotFound)
+    expect((await service.getVisibleSite(s.db, owner, siteId)).name).toBe('Mine')
   })
 
-  it('let the owner and an administrator through', () => {
-    expect(siteContext(s.db, owner, siteId).site).toEqual({ id: siteId, name: 'Mine', url: 'https://mine.example.com', isActive: true })
-    expect(service.activeApiKeys(s.db, admin, siteId).map((k) => k.name)).toEqual(['First key'])
+  it('let the owner and an administrator through', async () => {
+    expect((await siteContext(s.db, owner, siteId)).site).toEqual({
+      id: siteId,
+      name: 'Mine',
+      url: 'https://mine.example.com',
+      isActive: true,
+    })
+    expect((await service.activeApiKeys(s.db, admin, siteId)).map((k) => k.name)).toEqual(['First key'])
   })
 
-  it('list only the caller’s own sites', () => {
-    expect(siteOverview(s.db, other).counts.total).toBe(0)
-    expect(siteOverview(s.db, owner).sites.map((x) => x.name)).toEqual(['Mine'])
+  it('list only the caller’s own sites', async () => {
+    expect((await siteOverview(s.db, other)).counts.total).toBe(0)
+    expect((await siteOverview(s.db, owner)).sites.map((x) => x.name)).toEqual(['Mine'])
   })
 
-  it('never hand out a key hash', () => {
-    for (const key of service.activeApiKeys(s.db, owner, siteId))
+  it('never hand out a key hash', async () => {
+    for (const key of await service.activeApiKeys(s.db, owner, siteId))
       expect(Object.keys(key).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix'])
   })
 })

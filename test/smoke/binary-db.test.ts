@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { openDb } from '../../src/db/client'
 import { migrateFolder, writeMigrations } from '../../src/db/migrate'
 import { migrationJournal } from '../../src/db/migrations.generated'
+import { sqliteOf } from '../../src/db/sqlite'
 
 const BIN = join(import.meta.dir, '..', '..', 'dist', 'igny8')
 if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` (bun scripts/build.ts) before this test`)
@@ -69,11 +70,11 @@ describe('igny8 (compiled) on a database made by an older version', () => {
     mkdirSync(oldDir, { mode: 0o700 })
     const db = openDb(join(oldDir, 'igny8.db'))
     migrateFolder(db, first)
-    db.$client.run(`INSERT INTO users (id, email, password_hash) VALUES (1, 'old@example.com', 'x')`)
-    db.$client.run(`INSERT INTO sites (id, owner_id, name, url) VALUES (1, 1, 'Blog', 'https://blog.example.com')`)
-    db.$client.run(`INSERT INTO integrations (id, site_id, platform) VALUES (1, 1, 'wordpress')`)
-    db.$client.run(`INSERT INTO content (integration_id, external_id, post_type, title) VALUES (1, 7, 'post', 'Kept')`)
-    db.$client.close()
+    sqliteOf(db).run(`INSERT INTO users (id, email, password_hash) VALUES (1, 'old@example.com', 'x')`)
+    sqliteOf(db).run(`INSERT INTO sites (id, owner_id, name, url) VALUES (1, 1, 'Blog', 'https://blog.example.com')`)
+    sqliteOf(db).run(`INSERT INTO integrations (id, site_id, platform) VALUES (1, 1, 'wordpress')`)
+    sqliteOf(db).run(`INSERT INTO content (integration_id, external_id, post_type, title) VALUES (1, 7, 'post', 'Kept')`)
+    sqliteOf(db).close()
 
     const r = runIn(oldDir, 'user', 'list')
     expect(r.stderr).toBe('')

@@ -143,7 +143,10 @@ describe('the plugin flow against igny8 serve', () => {
   it('answers GET /api/v1/health/ with status ok and the version', async () => {
     const res = await call('GET', '/api/v1/health/')
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ success: true, data: { status: 'ok', version: pkg.version, db: 'ok', uptime_s: expect.any(Number) } })
+    expect(res.body).toEqual({
+      success: true,
+      data: { status: 'ok', version: pkg.version, db: 'ok', engine: 'sqlite', uptime_s: expect.any(Number) },
+    })
   })
 
   it('answers POST /auth/login/ with tokens for the admin made by user create', async () => {

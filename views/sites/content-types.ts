@@ -12,7 +12,7 @@ import { fmt } from '../pager'
 import { pluginSettings, type PluginSettings } from './connect'
 import { siteHeader } from './site-header'
 
-export type ContentTypes = ReturnType<typeof readContentTypes>
+export type ContentTypes = Awaited<ReturnType<typeof readContentTypes>>
 export type TypeKind = 'post_types' | 'taxonomies'
 export type TypeInfo = ContentTypes['post_types'][string]
 

@@ -12,7 +12,7 @@ import { changeHref, changesTable, stateBadge } from './changes'
 import { postFields, type PostFormValues } from './post-form'
 import { siteHeader, type PushInfo } from './site-header'
 
-export type PostView = ReturnType<typeof getContentItem>
+export type PostView = Awaited<ReturnType<typeof getContentItem>>
 
 const typeHref = (siteId: number, slug: string) => `/sites/${siteId}/content-types/post_types/${slug}`
 

@@ -23,17 +23,17 @@ export function authPages(ctx: AppContext) {
   const { db, config } = ctx
   return new Elysia()
     .use(adminGuard(ctx))
-    .get('/', ({ request }) => {
-      if (countUsers(db) === 0) return seeOther('/setup')
-      return seeOther(readSession(db, readSessionCookie(request)) ? '/sites' : '/login')
+    .get('/', async ({ request }) => {
+      if ((await countUsers(db)) === 0) return seeOther('/setup')
+      return seeOther((await readSession(db, readSessionCookie(request))) ? '/sites' : '/login')
     })
-    .get('/setup', () => {
-      assertSetupOpen(ctx)
+    .get('/setup', async () => {
+      await assertSetupOpen(ctx)
       return htmlResponse(setupPage({}))
     })
     .post('/setup', async ({ body, request }) => {
       assertSameOrigin(config, request)
-      assertSetupOpen(ctx)
+      await assertSetupOpen(ctx)
       const form = parseForm(setupForm, body)
       if (!form.ok) return htmlResponse(setupPage(form), { status: 422 })
       try {
@@ -45,9 +45,9 @@ export function authPages(ctx: AppContext) {
       }
       return seeOther('/login?m=setup-done')
     })
-    .get('/login', ({ request, query }) => {
-      if (countUsers(db) === 0) return seeOther('/setup')
-      if (readSession(db, readSessionCookie(request))) return seeOther('/sites')
+    .get('/login', async ({ request, query }) => {
+      if ((await countUsers(db)) === 0) return seeOther('/setup')
+      if (await readSession(db, readSessionCookie(request))) return seeOther('/sites')
       return htmlResponse(loginPage({ next: safeNext(query.next), notice: query.m }))
     })
     .post('/login', async ({ body, request, server }) => {
@@ -68,14 +68,14 @@ export function authPages(ctx: AppContext) {
       }
       // A fresh id at every login (no session fixation); the old session, if any, ends.
       const old = readSessionCookie(request)
-      if (old) deleteSession(db, hashSecret(old))
-      const { cookie } = createSession(db, user.id)
+      if (old) await deleteSession(db, hashSecret(old))
+      const { cookie } = await createSession(db, user.id)
       return seeOther(next ?? '/sites', { 'set-cookie': sessionCookie(config, request, cookie) })
     })
     .post(
       '/logout',
-      ({ auth, request }) => {
-        deleteSession(db, auth.session.idHash)
+      async ({ auth, request }) => {
+        await deleteSession(db, auth.session.idHash)
         return seeOther('/login?m=logged-out', { 'set-cookie': sessionCookie(config, request, null) })
       },
       { page: 'user' },

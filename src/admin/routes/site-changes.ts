@@ -46,21 +46,21 @@ export function resolveInput(
 
 export function siteChangesPages(ctx: AppContext) {
   const { db } = ctx
-  const titleOf = (caller: UserCaller, integrationId: number, externalId: number | null) =>
-    externalId === null ? undefined : titlesOf(db, caller, integrationId, [externalId]).get(externalId)
+  const titleOf = async (caller: UserCaller, integrationId: number, externalId: number | null) =>
+    externalId === null ? undefined : (await titlesOf(db, caller, integrationId, [externalId])).get(externalId)
 
-  const card = (
+  const card = async (
     auth: AdminAuth,
     caller: UserCaller,
     siteId: number,
     cid: number,
     o: { form?: ResolveState; notice?: string; status?: number } = {},
   ) => {
-    const c = siteContext(db, caller, siteId)
-    const change = getChange(db, caller, c.integration.id, cid)
-    const title = titleOf(caller, c.integration.id, change.external_id)
+    const c = await siteContext(db, caller, siteId)
+    const change = await getChange(db, caller, c.integration.id, cid)
+    const title = await titleOf(caller, c.integration.id, change.external_id)
     // The tab's count of open changes is updated alongside the card.
-    const open = pushInfo(db, caller, c.integration.id).open
+    const open = (await pushInfo(db, caller, c.integration.id)).open
     return htmlResponse(html`${changeCard({ siteId, change, title, csrf: auth.session.csrfToken, ...o })}${openChangesCount(open, true)}`, {
       status: o.status,
     })
@@ -70,11 +70,11 @@ export function siteChangesPages(ctx: AppContext) {
     .use(adminGuard(ctx))
     .get(
       '/sites/:id/changes',
-      ({ auth, caller, params, query }) => {
-        const c = siteContext(db, caller, params.id)
-        const push = pushInfo(db, caller, c.integration.id)
+      async ({ auth, caller, params, query }) => {
+        const c = await siteContext(db, caller, params.id)
+        const push = await pushInfo(db, caller, c.integration.id)
         const state = query.state || undefined
-        const list = listChanges(db, caller, c.integration.id, { page: query.page, page_size: PAGE_SIZE, state })
+        const list = await listChanges(db, caller, c.integration.id, { page: query.page, page_size: PAGE_SIZE, state })
         const ids = [...new Set(list.results.map((r) => r.external_id).filter((x): x is number => x !== null))]
         return htmlResponse(
           changesPage({
@@ -87,7 +87,7 @@ export function siteChangesPages(ctx: AppContext) {
               counts: push.counts,
               page: query.page,
               pageSize: PAGE_SIZE,
-              titles: titlesOf(db, caller, c.integration.id, ids),
+              titles: await titlesOf(db, caller, c.integration.id, ids),
             },
           }),
         )
@@ -96,37 +96,37 @@ export function siteChangesPages(ctx: AppContext) {
     )
     .get(
       '/sites/:id/changes/:cid',
-      ({ auth, caller, params }) => {
-        const c = siteContext(db, caller, params.id)
-        const change = getChange(db, caller, c.integration.id, params.cid)
-        const push = pushInfo(db, caller, c.integration.id)
-        const title = titleOf(caller, c.integration.id, change.external_id)
+      async ({ auth, caller, params }) => {
+        const c = await siteContext(db, caller, params.id)
+        const change = await getChange(db, caller, c.integration.id, params.cid)
+        const push = await pushInfo(db, caller, c.integration.id)
+        const title = await titleOf(caller, c.integration.id, change.external_id)
         return htmlResponse(changePage({ viewer: viewerOf(auth), c, push, change, title }))
       },
       { page: 'user', params: changeParams },
     )
     .post(
       '/sites/:id/changes/:cid/resolve',
-      ({ auth, caller, params, body, request }) => {
-        const c = siteContext(db, caller, params.id)
-        const change = getChange(db, caller, c.integration.id, params.cid)
+      async ({ auth, caller, params, body, request }) => {
+        const c = await siteContext(db, caller, params.id)
+        const change = await getChange(db, caller, c.integration.id, params.cid)
         const form = (body ?? {}) as Record<string, unknown>
         const values = Object.fromEntries(Object.entries(form).filter(([k, v]) => typeof v === 'string' && k !== '_csrf')) as Record<
           string,
           string
         >
-        const again = (errors: Record<string, string>) => {
-          const push = pushInfo(db, caller, c.integration.id)
-          const title = titleOf(caller, c.integration.id, change.external_id)
+        const again = async (errors: Record<string, string>) => {
+          const push = await pushInfo(db, caller, c.integration.id)
+          const title = await titleOf(caller, c.integration.id, change.external_id)
           const page = isHtmx(request)
             ? changeCard({ siteId: c.site.id, change, title, csrf: auth.session.csrfToken, form: { values, errors } })
             : changePage({ viewer: viewerOf(auth), c, push, change, title, form: { values, errors } })
           return htmlResponse(page, { status: 422 })
         }
         const input = resolveInput(Object.keys(change.conflict?.fields ?? {}), form)
-        if ('errors' in input) return again(input.errors)
+        if ('errors' in input) return await again(input.errors)
         try {
-          resolveChange(db, caller, c.integration.id, params.cid, input)
+          await resolveChange(db, caller, c.integration.id, params.cid, input)
         } catch (e) {
           if (!(e instanceof Invalid)) throw e
           // The choices' paths are fields.<field>[.value…]; the terms check names terms.<taxonomy>.<i>. Either goes under
@@ -139,19 +139,19 @@ export function siteChangesPages(ctx: AppContext) {
             errors[field && conflicting.includes(field) ? field : 'form'] ??= msgs[0] ?? e.message
           }
           if (!Object.keys(errors).length) errors.form = e.message
-          return again(errors)
+          return await again(errors)
         }
         if (!isHtmx(request)) return seeOther(`/sites/${c.site.id}/changes/${params.cid}`)
-        return card(auth, caller, c.site.id, params.cid, { notice: 'Resolved: the change waits for delivery again.' })
+        return await card(auth, caller, c.site.id, params.cid, { notice: 'Resolved: the change waits for delivery again.' })
       },
       { page: 'user', params: changeParams },
     )
     .delete(
       '/sites/:id/changes/:cid',
-      ({ auth, caller, params }) => {
-        const c = siteContext(db, caller, params.id)
-        cancelChange(db, caller, c.integration.id, params.cid)
-        return card(auth, caller, c.site.id, params.cid, { notice: 'Change cancelled.' })
+      async ({ auth, caller, params }) => {
+        const c = await siteContext(db, caller, params.id)
+        await cancelChange(db, caller, c.integration.id, params.cid)
+        return await card(auth, caller, c.site.id, params.cid, { notice: 'Change cancelled.' })
       },
       { page: 'user', params: changeParams },
     )

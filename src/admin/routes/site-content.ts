@@ -20,20 +20,20 @@ export function siteContentPages(ctx: AppContext) {
     .use(adminGuard(ctx))
     .get(
       '/sites/:id/content-types',
-      ({ auth, caller, params, query, request }) => {
-        const c = siteContext(db, caller, params.id)
-        const types = getContentTypes(db, caller, c.integration.id)
+      async ({ auth, caller, params, query, request }) => {
+        const c = await siteContext(db, caller, params.id)
+        const types = await getContentTypes(db, caller, c.integration.id)
         const settings = { apiBase: `${publicBaseUrl(config, request)}/api/v1`, email: auth.user.email }
-        const lastSync = latestEvent(db, c.integration.id, ['content', 'terms', 'pull'])
+        const lastSync = await latestEvent(db, c.integration.id, ['content', 'terms', 'pull'])
         return htmlResponse(contentTypesPage({ viewer: viewerOf(auth), c, types, settings, notice: query.m, lastSync }))
       },
       { page: 'user', params: idParam },
     )
     .post(
       '/sites/:id/content-types/:kind/:slug',
-      ({ auth, caller, params, body, request }) => {
+      async ({ auth, caller, params, body, request }) => {
         const { kind, slug } = params
-        const { c, type: current } = typeContext(db, caller, params.id, kind, slug)
+        const { c, type: current } = await typeContext(db, caller, params.id, kind, slug)
         const card = (t: typeof current, extra: { error?: string; saved?: boolean } = {}) =>
           typeCard({ siteId: c.site.id, kind, slug, t, csrf: auth.session.csrfToken, ...extra })
         const form = parseForm(typeCardForm, body)
@@ -41,7 +41,7 @@ export function siteContentPages(ctx: AppContext) {
           const error = Object.values(form.errors)[0]
           if (isHtmx(request)) return htmlResponse(card(current, { error }), { status: 422 })
           const settings = { apiBase: `${publicBaseUrl(config, request)}/api/v1`, email: auth.user.email }
-          const types = getContentTypes(db, caller, c.integration.id)
+          const types = await getContentTypes(db, caller, c.integration.id)
           return htmlResponse(
             contentTypesPage({ viewer: viewerOf(auth), c, types, settings, cardError: { kind, slug, error: error ?? '' } }),
             { status: 422 },
@@ -55,7 +55,7 @@ export function siteContentPages(ctx: AppContext) {
               ...(form.data.fetch_limit !== current.fetch_limit && { fetch_limit: form.data.fetch_limit }),
             }
         const after = Object.keys(change).length
-          ? patchContentTypes(db, caller, c.integration.id, { [kind]: { [slug]: change } })[kind][slug]!
+          ? (await patchContentTypes(db, caller, c.integration.id, { [kind]: { [slug]: change } }))[kind][slug]!
           : current
         if (!isHtmx(request)) return seeOther(`/sites/${c.site.id}/content-types?m=saved#ct-${kind}-${slug}`)
         return htmlResponse(card(after, { saved: true }))
@@ -64,9 +64,9 @@ export function siteContentPages(ctx: AppContext) {
     )
     .get(
       '/sites/:id/sync-log',
-      ({ auth, caller, params, query }) => {
-        const c = siteContext(db, caller, params.id)
-        const { count, results } = listEvents(db, { integrationId: c.integration.id }, { page: query.page, page_size: LOG_PAGE_SIZE })
+      async ({ auth, caller, params, query }) => {
+        const c = await siteContext(db, caller, params.id)
+        const { count, results } = await listEvents(db, { integrationId: c.integration.id }, { page: query.page, page_size: LOG_PAGE_SIZE })
         return htmlResponse(syncLogPage({ viewer: viewerOf(auth), c, events: results, count, page: query.page, pageSize: LOG_PAGE_SIZE }))
       },
       { page: 'user', params: idParam, query: pageQuery },

@@ -52,27 +52,27 @@ function refusal(e: unknown): FieldErrors {
 export function sitePostPages(ctx: AppContext) {
   const { db } = ctx
 
-  const postView = (
+  const postView = async (
     auth: AdminAuth,
     caller: UserCaller,
     siteId: number,
     externalId: number,
     o: { values?: PostFormValues; errors?: FieldErrors; notice?: string; status?: number } = {},
   ) => {
-    const c = siteContext(db, caller, siteId)
-    const item = getContentItem(db, caller, c.integration.id, externalId)
-    const open = item.pending_change === null ? undefined : getChange(db, caller, c.integration.id, item.pending_change)
-    const taxonomies = taxonomyChoices(db, caller, c.integration.id, item.post_type)
+    const c = await siteContext(db, caller, siteId)
+    const item = await getContentItem(db, caller, c.integration.id, externalId)
+    const open = item.pending_change === null ? undefined : await getChange(db, caller, c.integration.id, item.pending_change)
+    const taxonomies = await taxonomyChoices(db, caller, c.integration.id, item.post_type)
     const page = postPage({
       viewer: viewerOf(auth),
       c,
-      push: pushInfo(db, caller, c.integration.id),
+      push: await pushInfo(db, caller, c.integration.id),
       item,
       taxonomies,
       form: { values: o.values ?? shownValues(item, open?.fields), errors: o.errors, base: item.modified_at },
       open,
       // Other fields and the form's encoding need room too; a body near the limit would be refused on save.
-      history: changesOfItem(db, caller, c.integration.id, externalId),
+      history: await changesOfItem(db, caller, c.integration.id, externalId),
       notice: o.notice,
     })
     return htmlResponse(page, { status: o.status })
@@ -82,32 +82,33 @@ export function sitePostPages(ctx: AppContext) {
     .use(adminGuard(ctx))
     .get(
       '/sites/:id/content/:external_id',
-      ({ auth, caller, params, query }) =>
-        postView(auth, caller, params.id, params.external_id, { notice: query.m ? NOTICES[query.m] : undefined }),
+      async ({ auth, caller, params, query }) =>
+        await postView(auth, caller, params.id, params.external_id, { notice: query.m ? NOTICES[query.m] : undefined }),
       { page: 'user', params: postParams, query: pageQuery },
     )
     .post(
       '/sites/:id/content/:external_id',
-      ({ auth, caller, params, body }) => {
-        const c = siteContext(db, caller, params.id)
-        const item = getContentItem(db, caller, c.integration.id, params.external_id)
-        const open = item.pending_change === null ? undefined : getChange(db, caller, c.integration.id, item.pending_change)
+      async ({ auth, caller, params, body }) => {
+        const c = await siteContext(db, caller, params.id)
+        const item = await getContentItem(db, caller, c.integration.id, params.external_id)
+        const open = item.pending_change === null ? undefined : await getChange(db, caller, c.integration.id, item.pending_change)
         const form = (body ?? {}) as Record<string, unknown>
-        const taxonomies = taxonomyChoices(db, caller, c.integration.id, item.post_type)
+        const taxonomies = await taxonomyChoices(db, caller, c.integration.id, item.post_type)
         const values = submitted(form, taxonomies)
-        const again = (errors: FieldErrors) => postView(auth, caller, params.id, params.external_id, { values, errors, status: 422 })
+        const again = async (errors: FieldErrors) =>
+          await postView(auth, caller, params.id, params.external_id, { values, errors, status: 422 })
         const base = typeof form.base_modified_at === 'string' ? form.base_modified_at : ''
         // The form's changes are worked out against what it showed; a post WordPress changed since shows other values.
         if (base !== (item.modified_at ?? ''))
-          return again({ form: 'This post changed in WordPress since the form was opened. Reload the page and edit again.' })
+          return await again({ form: 'This post changed in WordPress since the form was opened. Reload the page and edit again.' })
         const patch = editBody(values, shownValues(item, open?.fields), base)
-        if (!patch) return again({ form: 'Nothing changed: edit a field before saving.' })
+        if (!patch) return await again({ form: 'Nothing changed: edit a field before saving.' })
         const parsed = parseEdit(patch)
-        if (!parsed.success) return again(issuesByField(parsed.error.issues))
+        if (!parsed.success) return await again(issuesByField(parsed.error.issues))
         try {
-          editContent(db, caller, c.integration.id, params.external_id, parsed.data)
+          await editContent(db, caller, c.integration.id, params.external_id, parsed.data)
         } catch (e) {
-          return again(refusal(e))
+          return await again(refusal(e))
         }
         return seeOther(`/sites/${c.site.id}/content/${params.external_id}?m=saved`)
       },
@@ -115,8 +116,8 @@ export function sitePostPages(ctx: AppContext) {
     )
     .get(
       '/sites/:id/content-types/post_types/:slug/new',
-      ({ auth, caller, params }) => {
-        const { c, type } = typeContext(db, caller, params.id, 'post_types', params.slug)
+      async ({ auth, caller, params }) => {
+        const { c, type } = await typeContext(db, caller, params.id, 'post_types', params.slug)
         const values: PostFormValues = {
           title: '',
           slug: '',
@@ -131,10 +132,10 @@ export function sitePostPages(ctx: AppContext) {
           newPostPage({
             viewer: viewerOf(auth),
             c,
-            push: pushInfo(db, caller, c.integration.id),
+            push: await pushInfo(db, caller, c.integration.id),
             slug: params.slug,
             label: type.label,
-            taxonomies: taxonomyChoices(db, caller, c.integration.id, params.slug),
+            taxonomies: await taxonomyChoices(db, caller, c.integration.id, params.slug),
             values,
           }),
         )
@@ -143,16 +144,16 @@ export function sitePostPages(ctx: AppContext) {
     )
     .post(
       '/sites/:id/content-types/post_types/:slug/new',
-      ({ auth, caller, params, body }) => {
-        const { c, type } = typeContext(db, caller, params.id, 'post_types', params.slug)
-        const taxonomies = taxonomyChoices(db, caller, c.integration.id, params.slug)
+      async ({ auth, caller, params, body }) => {
+        const { c, type } = await typeContext(db, caller, params.id, 'post_types', params.slug)
+        const taxonomies = await taxonomyChoices(db, caller, c.integration.id, params.slug)
         const values = submitted((body ?? {}) as Record<string, unknown>, taxonomies)
-        const again = (errors: FieldErrors) =>
+        const again = async (errors: FieldErrors) =>
           htmlResponse(
             newPostPage({
               viewer: viewerOf(auth),
               c,
-              push: pushInfo(db, caller, c.integration.id),
+              push: await pushInfo(db, caller, c.integration.id),
               slug: params.slug,
               label: type.label,
               taxonomies,
@@ -161,14 +162,14 @@ export function sitePostPages(ctx: AppContext) {
             }),
             { status: 422 },
           )
-        if (!values.title.trim()) return again({ title: 'This field is required.' })
+        if (!values.title.trim()) return await again({ title: 'This field is required.' })
         const parsed = parseCreate(createBody(values, params.slug))
-        if (!parsed.success) return again(issuesByField(parsed.error.issues))
+        if (!parsed.success) return await again(issuesByField(parsed.error.issues))
         let cid: number
         try {
-          cid = createContent(db, caller, c.integration.id, parsed.data).id
+          cid = (await createContent(db, caller, c.integration.id, parsed.data)).id
         } catch (e) {
-          return again(refusal(e))
+          return await again(refusal(e))
         }
         return seeOther(`/sites/${c.site.id}/changes/${cid}`)
       },

@@ -20,33 +20,33 @@ export function credentialActions(ctx: AppContext, views: PullViews) {
   const { db, config } = ctx
   return {
     async save({ auth, caller, siteId, body, request }: Action) {
-      const c = siteContext(db, caller, siteId)
+      const c = await siteContext(db, caller, siteId)
       const form = parseForm(credentialsForm, body)
-      const again = (values: Record<string, string>, errors: FieldErrors, status: number) =>
+      const again = async (values: Record<string, string>, errors: FieldErrors, status: number) =>
         isHtmx(request)
-          ? views.credentials(auth, caller, c, { values, errors }, status)
-          : views.page(auth, caller, c, { values, errors }, status)
-      if (!form.ok) return again(form.values, form.errors, 422)
+          ? await views.credentials(auth, caller, c, { values, errors }, status)
+          : await views.page(auth, caller, c, { values, errors }, status)
+      if (!form.ok) return await again(form.values, form.errors, 422)
       try {
         await saveCredentials(db, config, caller, c.integration.id, form.data)
       } catch (e) {
         const f = formFailure(e)
         const { app_password: _, ...values } = form.data
-        return again({ ...values, include_content: values.include_content ? '1' : '' }, f.errors, f.status)
+        return await again({ ...values, include_content: values.include_content ? '1' : '' }, f.errors, f.status)
       }
       if (!isHtmx(request)) return seeOther(`/sites/${c.site.id}/pull?m=pull-saved`)
-      return views.cards(auth, caller, c, 'Credentials saved.')
+      return await views.cards(auth, caller, c, 'Credentials saved.')
     },
 
-    remove({ auth, caller, siteId, request }: Omit<Action, 'body'>) {
-      const c = siteContext(db, caller, siteId)
-      deleteCredentials(db, caller, c.integration.id)
+    async remove({ auth, caller, siteId, request }: Omit<Action, 'body'>) {
+      const c = await siteContext(db, caller, siteId)
+      await deleteCredentials(db, caller, c.integration.id)
       if (!isHtmx(request)) return seeOther(`/sites/${c.site.id}/pull?m=pull-deleted`)
-      return views.cards(auth, caller, c, 'Credentials deleted.')
+      return await views.cards(auth, caller, c, 'Credentials deleted.')
     },
 
     async test({ auth, caller, siteId, body, request }: Action) {
-      const c = siteContext(db, caller, siteId)
+      const c = await siteContext(db, caller, siteId)
       const form = parseForm(testForm, withoutBlanks(body))
       let answer: Html
       let status = 200
@@ -60,7 +60,7 @@ export function credentialActions(ctx: AppContext, views: PullViews) {
         }
       }
       // Nothing changed, so a plain post is answered with the page itself (the typed password never goes into a URL).
-      if (!isHtmx(request)) return views.page(auth, caller, c, { testResult: answer }, status)
+      if (!isHtmx(request)) return await views.page(auth, caller, c, { testResult: answer }, status)
       return htmlResponse(answer, { status })
     },
   }

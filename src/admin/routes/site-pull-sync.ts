@@ -24,19 +24,19 @@ type Action = { auth: AdminAuth; caller: UserCaller; siteId: number; body?: unkn
 export function syncActions(ctx: AppContext, views: PullViews) {
   const { db } = ctx
   /** The last pull's result, and the header's status (a first pull turns "never" into "connected"), out of band. */
-  const finished = (caller: UserCaller, siteId: number) => {
-    const c = siteContext(db, caller, siteId)
-    const last = views.lastPull(c.integration.id)
+  const finished = async (caller: UserCaller, siteId: number) => {
+    const c = await siteContext(db, caller, siteId)
+    const last = await views.lastPull(c.integration.id)
     return htmlResponse(html`${last ? pullResult(siteId, last) : ''}${siteStatusBadge(c.status, true)}`)
   }
 
   return {
     async sync({ caller, siteId, body, request }: Action) {
-      const c = siteContext(db, caller, siteId)
+      const c = await siteContext(db, caller, siteId)
       const form = parseForm(syncForm, body)
       let done
       try {
-        done = startPull(ctx, caller, c.integration.id, form.ok ? form.data.content : undefined)
+        done = (await startPull(ctx, caller, c.integration.id, form.ok ? form.data.content : undefined)).done
       } catch (e) {
         // Already running (409) or nothing to pull with (no credentials: 400 → 422) is shown in place; other refusals go to the toast.
         if (!(e instanceof Conflict || e instanceof Invalid)) throw e
@@ -52,22 +52,22 @@ export function syncActions(ctx: AppContext, views: PullViews) {
         Bun.sleep(SYNC_ANSWER_WITHIN_MS).then(() => false),
       ])
       if (!isHtmx(request)) return seeOther(`/sites/${siteId}/pull?m=${quick ? 'pulled' : 'pull-started'}`)
-      return quick ? finished(caller, siteId) : htmlResponse(pullPoller(siteId))
+      return quick ? await finished(caller, siteId) : htmlResponse(pullPoller(siteId))
     },
 
     /** Polled while a pull runs: the polling card again, or the result once it has finished. */
-    status({ caller, siteId, request }: Action) {
-      const c = siteContext(db, caller, siteId)
+    async status({ caller, siteId, request }: Action) {
+      const c = await siteContext(db, caller, siteId)
       if (!isHtmx(request)) return seeOther(`/sites/${siteId}/pull`)
-      return isPullRunning(db, c.integration.id) ? htmlResponse(pullPoller(siteId)) : finished(caller, siteId)
+      return (await isPullRunning(db, c.integration.id)) ? htmlResponse(pullPoller(siteId)) : await finished(caller, siteId)
     },
 
     async dailyJob({ auth, caller, siteId, request }: Action) {
       requireAdmin(caller)
-      const c = siteContext(db, caller, siteId)
+      const c = await siteContext(db, caller, siteId)
       const result = await runDailyJob(ctx, new Date(), { trigger: 'manual' })
       if (!isHtmx(request)) return seeOther(`/sites/${c.site.id}/pull?m=${result.ran ? 'job-ran' : 'job-busy'}`)
-      const card = dailyJobCard({ siteId: c.site.id, csrf: auth.session.csrfToken, job: views.jobStatus(), result })
+      const card = dailyJobCard({ siteId: c.site.id, csrf: auth.session.csrfToken, job: await views.jobStatus(), result })
       return htmlResponse(card, { status: result.ran ? 200 : 409 })
     },
   }

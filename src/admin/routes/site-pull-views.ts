@@ -19,52 +19,52 @@ export type PageExtra = { notice?: string; values?: Record<string, string>; erro
 
 export function pullViews(ctx: AppContext) {
   const { db, config } = ctx
-  const lastPull = (integrationId: number) => latestEvent(db, integrationId, ['pull'])
-  const jobStatus = () => ({
-    lastRun: readState(db, STATE.lastRunAt),
+  const lastPull = async (integrationId: number) => await latestEvent(db, integrationId, ['pull'])
+  const jobStatus = async () => ({
+    lastRun: await readState(db, STATE.lastRunAt),
     nextRun: nextScheduledAfter(config.cron, new Date())?.toISOString() ?? null,
     schedule: config.cron,
   })
-  const common = (auth: AdminAuth, caller: UserCaller, c: SiteContext) => ({
+  const common = async (auth: AdminAuth, caller: UserCaller, c: SiteContext) => ({
     siteId: c.site.id,
     csrf: auth.session.csrfToken,
-    creds: getCredentials(db, caller, c.integration.id),
+    creds: await getCredentials(db, caller, c.integration.id),
   })
 
   return {
     lastPull,
     jobStatus,
     /** The whole Pull tab. */
-    page(auth: AdminAuth, caller: UserCaller, c: SiteContext, extra: PageExtra = {}, status = 200) {
+    async page(auth: AdminAuth, caller: UserCaller, c: SiteContext, extra: PageExtra = {}, status = 200) {
       const page = pullPage({
         viewer: viewerOf(auth),
         c,
-        creds: getCredentials(db, caller, c.integration.id),
-        running: isPullRunning(db, c.integration.id),
-        lastPull: lastPull(c.integration.id),
-        job: auth.user.isAdmin ? jobStatus() : undefined,
+        creds: await getCredentials(db, caller, c.integration.id),
+        running: await isPullRunning(db, c.integration.id),
+        lastPull: await lastPull(c.integration.id),
+        job: auth.user.isAdmin ? await jobStatus() : undefined,
         ...extra,
       })
       return htmlResponse(page, { status })
     },
     /** The credentials card alone (a failed save, shown in place). */
-    credentials(
+    async credentials(
       auth: AdminAuth,
       caller: UserCaller,
       c: SiteContext,
       extra: { values?: Record<string, string>; errors?: FieldErrors },
       status: number,
     ) {
-      return htmlResponse(credentialsCard({ ...common(auth, caller, c), ...extra, open: true }), { status })
+      return htmlResponse(credentialsCard({ ...(await common(auth, caller, c)), ...extra, open: true }), { status })
     },
     /** After saving or deleting: the credentials card and (out of band) the Sync now card, whose button depends on them. */
-    cards(auth: AdminAuth, caller: UserCaller, c: SiteContext, message: string) {
-      const base = common(auth, caller, c)
-      const running = isPullRunning(db, c.integration.id)
+    async cards(auth: AdminAuth, caller: UserCaller, c: SiteContext, message: string) {
+      const base = await common(auth, caller, c)
+      const running = await isPullRunning(db, c.integration.id)
       const active = c.site.isActive && c.integration.isActive
-      const sync = syncCard({ ...base, active, running, lastPull: lastPull(c.integration.id), oob: true })
+      const sync = syncCard({ ...base, active, running, lastPull: await lastPull(c.integration.id), oob: true })
       return htmlResponse(html`${credentialsCard({ ...base, message })}${sync}`)
     },
   }
 }
-export type PullViews = ReturnType<typeof pullViews>
+export type PullViews = Awaited<ReturnType<typeof pullViews>>

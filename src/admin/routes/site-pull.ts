@@ -19,7 +19,8 @@ export function sitePullPages(ctx: AppContext) {
     .use(adminGuard(ctx))
     .get(
       '/sites/:id/pull',
-      ({ auth, caller, params, query }) => views.page(auth, caller, siteContext(ctx.db, caller, params.id), { notice: query.m }),
+      async ({ auth, caller, params, query }) =>
+        await views.page(auth, caller, await siteContext(ctx.db, caller, params.id), { notice: query.m }),
       { ...user, query: z.object({ m: z.string().max(40).optional() }) },
     )
     .post(
@@ -29,7 +30,7 @@ export function sitePullPages(ctx: AppContext) {
     )
     .post(
       '/sites/:id/pull/credentials/delete',
-      ({ auth, caller, params, request }) => creds.remove({ auth, caller, siteId: params.id, request }),
+      async ({ auth, caller, params, request }) => await creds.remove({ auth, caller, siteId: params.id, request }),
       user,
     )
     .post(
@@ -42,7 +43,11 @@ export function sitePullPages(ctx: AppContext) {
       ({ auth, caller, params, body, request }) => sync.sync({ auth, caller, siteId: params.id, body, request }),
       user,
     )
-    .get('/sites/:id/pull/status', ({ auth, caller, params, request }) => sync.status({ auth, caller, siteId: params.id, request }), user)
+    .get(
+      '/sites/:id/pull/status',
+      async ({ auth, caller, params, request }) => await sync.status({ auth, caller, siteId: params.id, request }),
+      user,
+    )
     .post('/sites/:id/daily-job', ({ auth, caller, params, request }) => sync.dailyJob({ auth, caller, siteId: params.id, request }), {
       page: 'admin',
       params: idParam,

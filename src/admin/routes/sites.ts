@@ -22,25 +22,25 @@ export function sitePages(ctx: AppContext) {
     .use(adminGuard(ctx))
     .get(
       '/sites',
-      ({ auth, caller, query }) =>
-        htmlResponse(sitesPage({ viewer: viewerOf(auth), ...siteOverview(db, caller, query.page), notice: query.m })),
+      async ({ auth, caller, query }) =>
+        htmlResponse(sitesPage({ viewer: viewerOf(auth), ...(await siteOverview(db, caller, query.page)), notice: query.m })),
       { page: 'user', query: pageQuery },
     )
     .post(
       '/sites',
-      ({ auth, caller, body, request }) => {
+      async ({ auth, caller, body, request }) => {
         const form = parseForm(siteForm, body)
-        const again = (values: Record<string, string>, errors: Record<string, string>, status: number) =>
-          htmlResponse(sitesPage({ viewer: viewerOf(auth), ...siteOverview(db, caller), values, errors }), { status })
-        if (!form.ok) return again(form.values, form.errors, 422)
+        const again = async (values: Record<string, string>, errors: Record<string, string>, status: number) =>
+          htmlResponse(sitesPage({ viewer: viewerOf(auth), ...(await siteOverview(db, caller)), values, errors }), { status })
+        if (!form.ok) return await again(form.values, form.errors, 422)
         try {
-          const { site, apiKey } = createSiteWithKey(db, caller, form.data, 'First key')
+          const { site, apiKey } = await createSiteWithKey(db, caller, form.data, 'First key')
           // Rendered straight from the POST (not redirected): the key must never sit in a URL or be shown twice.
           const created = { viewer: viewerOf(auth), site: { id: site.id, name: site.name, url: site.url }, key: apiKey.key }
           return htmlResponse(siteCreatedPage({ ...created, settings: settings(request, auth) }), { status: 201 })
         } catch (e) {
           const f = formFailure(e)
-          return again(form.data, f.errors, f.status)
+          return await again(form.data, f.errors, f.status)
         }
       },
       { page: 'user' },
@@ -48,13 +48,13 @@ export function sitePages(ctx: AppContext) {
     .get('/sites/:id', ({ params }) => seeOther(`/sites/${params.id}/connection`), { page: 'user', params: idParam })
     .get(
       '/sites/:id/connection',
-      ({ auth, caller, params, query, request }) => {
-        const c = siteContext(db, caller, params.id)
+      async ({ auth, caller, params, query, request }) => {
+        const c = await siteContext(db, caller, params.id)
         return htmlResponse(
           connectionPage({
             viewer: viewerOf(auth),
             c,
-            keys: activeApiKeys(db, caller, c.site.id),
+            keys: await activeApiKeys(db, caller, c.site.id),
             settings: settings(request, auth),
             notice: query.m,
           }),
@@ -64,22 +64,22 @@ export function sitePages(ctx: AppContext) {
     )
     .post(
       '/sites/:id/keys',
-      ({ auth, caller, params, request }) => {
-        const { key } = createApiKey(db, caller, params.id)
+      async ({ auth, caller, params, request }) => {
+        const { key } = await createApiKey(db, caller, params.id)
         const viewer = viewerOf(auth)
         if (isHtmx(request))
           return htmlResponse(
             keysPanel({
               viewer,
               siteId: params.id,
-              keys: activeApiKeys(db, caller, params.id),
+              keys: await activeApiKeys(db, caller, params.id),
               newKey: key,
               settings: settings(request, auth),
             }),
           )
-        const c = siteContext(db, caller, params.id)
+        const c = await siteContext(db, caller, params.id)
         return htmlResponse(
-          connectionPage({ viewer, c, keys: activeApiKeys(db, caller, c.site.id), settings: settings(request, auth), newKey: key }),
+          connectionPage({ viewer, c, keys: await activeApiKeys(db, caller, c.site.id), settings: settings(request, auth), newKey: key }),
           { status: 201 },
         )
       },
@@ -87,13 +87,13 @@ export function sitePages(ctx: AppContext) {
     )
     .post(
       '/sites/:id/keys/:keyId/revoke',
-      ({ auth, caller, params, request }) => {
-        revokeApiKey(db, caller, params.id, params.keyId)
+      async ({ auth, caller, params, request }) => {
+        await revokeApiKey(db, caller, params.id, params.keyId)
         if (!isHtmx(request)) return seeOther(`/sites/${params.id}/connection?m=key-revoked`)
         const panel = {
           viewer: viewerOf(auth),
           siteId: params.id,
-          keys: activeApiKeys(db, caller, params.id),
+          keys: await activeApiKeys(db, caller, params.id),
           settings: settings(request, auth),
         }
         return htmlResponse(keysPanel({ ...panel, message: 'Key revoked. A plugin using it can no longer connect.' }))
@@ -102,12 +102,12 @@ export function sitePages(ctx: AppContext) {
     )
     .post(
       '/sites/:id/active',
-      ({ auth, caller, params, body, request }) => {
+      async ({ auth, caller, params, body, request }) => {
         const form = parseForm(flagForm, body)
         if (!form.ok) return seeOther(`/sites/${params.id}/connection`)
-        updateSite(db, caller, params.id, { is_active: form.data.value === 'on' })
+        await updateSite(db, caller, params.id, { is_active: form.data.value === 'on' })
         if (!isHtmx(request)) return seeOther(`/sites/${params.id}/connection?m=site-updated`)
-        const c = siteContext(db, caller, params.id)
+        const c = await siteContext(db, caller, params.id)
         // The header's status badge changes too: sent out of band beside the panel.
         return htmlResponse(html`${activePanel({ viewer: viewerOf(auth), c })}${siteStatusBadge(c.status, true)}`)
       },

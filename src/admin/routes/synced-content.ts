@@ -16,27 +16,27 @@ export function syncedContentPages(ctx: AppContext) {
     .use(adminGuard(ctx))
     .get(
       '/sites/:id/content-types/post_types/:slug',
-      ({ auth, caller, params, query, request }) => {
-        const { c, type } = typeContext(db, caller, params.id, 'post_types', params.slug)
+      async ({ auth, caller, params, query, request }) => {
+        const { c, type } = await typeContext(db, caller, params.id, 'post_types', params.slug)
         const list = {
           siteId: c.site.id,
           slug: params.slug,
           q: query,
           pageSize: LIST_PAGE_SIZE,
-          ...syncedItems(db, caller, c.integration.id, params.slug, query),
+          ...(await syncedItems(db, caller, c.integration.id, params.slug, query)),
         }
         // The search box asks for the results alone; the same fragment sits inside the full page.
         if (wantsFragment(request)) return htmlResponse(itemResults(list))
-        const statuses = statusCounts(db, caller, c.integration.id, params.slug)
+        const statuses = await statusCounts(db, caller, c.integration.id, params.slug)
         return htmlResponse(itemsPage({ viewer: viewerOf(auth), c, type, statuses, list }))
       },
       { page: 'user', params: slugParams, query: listQuery },
     )
     .get(
       '/sites/:id/content-types/taxonomies/:slug',
-      ({ auth, caller, params, query }) => {
-        const { c, type } = typeContext(db, caller, params.id, 'taxonomies', params.slug)
-        const list = syncedTerms(db, caller, c.integration.id, params.slug, query.page)
+      async ({ auth, caller, params, query }) => {
+        const { c, type } = await typeContext(db, caller, params.id, 'taxonomies', params.slug)
+        const list = await syncedTerms(db, caller, c.integration.id, params.slug, query.page)
         return htmlResponse(termsPage({ viewer: viewerOf(auth), c, type, slug: params.slug, pageSize: LIST_PAGE_SIZE, ...list }))
       },
       { page: 'user', params: slugParams, query: pageQuery },

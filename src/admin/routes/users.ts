@@ -26,16 +26,17 @@ export function userPages(ctx: AppContext) {
     .use(adminGuard(ctx))
     .get(
       '/users',
-      ({ auth, caller, query }) => htmlResponse(usersPage({ viewer: viewerOf(auth), users: listUsers(db, caller), notice: query.m })),
+      async ({ auth, caller, query }) =>
+        htmlResponse(usersPage({ viewer: viewerOf(auth), users: await listUsers(db, caller), notice: query.m })),
       { page: 'admin' },
     )
     .post(
       '/users',
       async ({ auth, caller, body }) => {
         const form = parseForm(newUserForm, body)
-        const again = (values: Record<string, string>, errors: Record<string, string>, status: number) =>
-          htmlResponse(usersPage({ viewer: viewerOf(auth), users: listUsers(db, caller), values, errors }), { status })
-        if (!form.ok) return again(form.values, form.errors, 422)
+        const again = async (values: Record<string, string>, errors: Record<string, string>, status: number) =>
+          htmlResponse(usersPage({ viewer: viewerOf(auth), users: await listUsers(db, caller), values, errors }), { status })
+        if (!form.ok) return await again(form.values, form.errors, 422)
         try {
           await createUser(db, caller, {
             email: form.data.email,
@@ -45,7 +46,11 @@ export function userPages(ctx: AppContext) {
           })
         } catch (e) {
           const f = formFailure(e)
-          return again({ email: form.data.email, name: form.data.name, ...(form.data.is_admin && { is_admin: '1' }) }, f.errors, f.status)
+          return await again(
+            { email: form.data.email, name: form.data.name, ...(form.data.is_admin && { is_admin: '1' }) },
+            f.errors,
+            f.status,
+          )
         }
         return seeOther('/users?m=user-created')
       },
@@ -58,7 +63,9 @@ export function userPages(ctx: AppContext) {
         if (!form.ok) {
           const message = form.errors.password ?? 'Enter a new password.'
           if (!isHtmx(request)) throw Invalid.field('password', message)
-          return htmlResponse(userRow({ user: getUser(db, caller, params.id), viewer: viewerOf(auth), error: message }), { status: 422 })
+          return htmlResponse(userRow({ user: await getUser(db, caller, params.id), viewer: viewerOf(auth), error: message }), {
+            status: 422,
+          })
         }
         const user = await resetPassword(db, caller, params.id, form.data.password)
         return answer(request, auth, user, 'Password reset. They were signed out everywhere.')
@@ -67,16 +74,16 @@ export function userPages(ctx: AppContext) {
     )
     .post(
       '/users/:id/admin',
-      ({ auth, caller, params, body, request }) => {
-        const user = setAdmin(db, caller, params.id, flag(body))
+      async ({ auth, caller, params, body, request }) => {
+        const user = await setAdmin(db, caller, params.id, flag(body))
         return answer(request, auth, user, user.is_admin ? 'Now an administrator.' : 'No longer an administrator.')
       },
       { page: 'admin', params: idParam },
     )
     .post(
       '/users/:id/active',
-      ({ auth, caller, params, body, request }) => {
-        const user = setActive(db, caller, params.id, flag(body))
+      async ({ auth, caller, params, body, request }) => {
+        const user = await setActive(db, caller, params.id, flag(body))
         return answer(request, auth, user, user.is_active ? 'Account activated.' : 'Account deactivated and signed out.')
       },
       { page: 'admin', params: idParam },

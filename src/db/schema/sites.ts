@@ -1,6 +1,7 @@
 // Sites, their API keys, and their platform integrations (one per site and platform).
 import { sql } from 'drizzle-orm'
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { flag } from './columns'
 import { users } from './users'
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`
@@ -14,7 +15,7 @@ export const sites = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     url: text('url').notNull(),
-    isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+    isActive: flag('is_active').notNull().default(true),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
@@ -46,7 +47,7 @@ export const integrations = sqliteTable(
       .notNull()
       .references(() => sites.id, { onDelete: 'cascade' }),
     platform: text('platform').notNull(),
-    isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+    isActive: flag('is_active').notNull().default(true),
     configJson: text('config_json').notNull().default('{}'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),

@@ -1,6 +1,7 @@
 // Accounts, their refresh tokens (rotated in families) and admin-page sessions.
 import { sql } from 'drizzle-orm'
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { flag } from './columns'
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`
 
@@ -9,8 +10,8 @@ export const users = sqliteTable('users', {
   email: text('email').notNull().unique(),
   name: text('name').notNull().default(''),
   passwordHash: text('password_hash').notNull(),
-  isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
-  isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+  isAdmin: flag('is_admin').notNull().default(false),
+  isActive: flag('is_active').notNull().default(true),
   // Bumped by a password change or a deactivation; access tokens carry the value they were issued
   // under, so every token issued before is refused at once (no waiting for its expiry).
   tokenVersion: integer('token_version').notNull().default(0),

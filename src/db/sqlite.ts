@@ -1,0 +1,112 @@
+// The embedded engine: one bun:sqlite connection behind Drizzle's async (proxy) SQLite driver, so the service
+// layer is written once, asynchronously, for SQLite and PostgreSQL alike.
+//
+// One connection serves every request of the process, so a transaction that awaits between its statements must
+// not let another request's statement run inside it (it would commit or roll back with it). Transactions hold
+// the connection through `transactionScope`: while one is open, a statement from any other async context waits
+// until it ends. With no transaction open (the common case) a statement pays one null check.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { Database, type Statement } from 'bun:sqlite'
+import { drizzle } from 'drizzle-orm/sqlite-proxy'
+import * as schema from './schema'
+import type { Db } from './client'
+
+type Open = { token: symbol; done: Promise<void> }
+type Native = { sqlite: Database; statements: Map<string, Statement>; open: Open | null }
+
+const scope = new AsyncLocalStorage<symbol>()
+const natives = new WeakMap<object, Native>()
+// Statements are compiled once per SQL text (Drizzle builds the same text for the same query shape); the cap
+// only guards against an unbounded set of texts, which the code does not produce.
+const STATEMENT_CACHE_LIMIT = 512
+
+/** Opens (creating if needed) the database file with the pragmas every connection needs. */
+export function openSqlite(file: string): Db {
+  const sqlite = new Database(file, { create: true, strict: true })
+  // WAL lets readers run beside the one writer; busy_timeout makes a second
+  // process (e.g. `igny8 cron run-now` beside the server) wait instead of failing.
+  sqlite.exec('PRAGMA journal_mode = WAL')
+  sqlite.exec('PRAGMA busy_timeout = 5000')
+  sqlite.exec('PRAGMA foreign_keys = ON')
+  sqlite.exec('PRAGMA synchronous = NORMAL')
+  // A 64 MB page cache and memory-mapped reads keep the content indexes hot at a million rows.
+  sqlite.exec('PRAGMA cache_size = -65536')
+  sqlite.exec('PRAGMA mmap_size = 268435456')
+  sqlite.exec('PRAGMA temp_store = MEMORY')
+  // Checkpoint the WAL every ~40 MB instead of every 4 MB: content batches write a lot, and each
+  // checkpoint runs (with an fsync) inside the request that crosses the line. Cut it back after.
+  sqlite.exec('PRAGMA wal_autocheckpoint = 10000')
+  sqlite.exec('PRAGMA journal_size_limit = 67108864')
+  const native: Native = { sqlite, statements: new Map(), open: null }
+  const db = drizzle(
+    async (text, params, method) => {
+      if (native.open && scope.getStore() !== native.open.token) await waitForConnection(native)
+      const stmt = statementFor(native, text)
+      if (method === 'run') return { rows: [], ...stmt.run(...params) }
+      const rows = stmt.values(...params)
+      return { rows: method === 'get' ? rows[0]! : rows }
+    },
+    { schema },
+  ) as unknown as Db
+  Object.defineProperty(db, 'engine', { value: 'sqlite' })
+  natives.set(db, native)
+  return db
+}
+
+function statementFor(native: Native, text: string): Statement {
+  let stmt = native.statements.get(text)
+  if (stmt === undefined) {
+    if (native.statements.size >= STATEMENT_CACHE_LIMIT) native.statements.clear()
+    native.statements.set(text, (stmt = native.sqlite.prepare(text)))
+  }
+  return stmt
+}
+
+async function waitForConnection(native: Native) {
+  while (native.open && scope.getStore() !== native.open.token) await native.open.done
+}
+
+/** The bun:sqlite connection behind a SQLite Db, for what only SQLite has (pragmas, workers, migrations). */
+export function sqliteOf(db: Db): Database {
+  const native = natives.get(db)
+  if (!native) throw new Error('not a SQLite database')
+  return native.sqlite
+}
+
+/** Rows as objects for raw SQL (Drizzle's proxy hands raw queries back as arrays), inside the caller's scope. */
+export async function sqliteRows<T>(db: Db, text: string, params: unknown[]): Promise<T[]> {
+  const native = natives.get(db)!
+  if (native.open && scope.getStore() !== native.open.token) await waitForConnection(native)
+  return statementFor(native, text).all(...(params as never[])) as T[]
+}
+
+/** Runs `body` in one IMMEDIATE transaction that no other request's statement can enter; nested calls join it. */
+export async function sqliteTransaction<T>(db: Db, body: () => Promise<T>): Promise<T> {
+  const native = natives.get(db)!
+  if (native.open && scope.getStore() === native.open.token) return body()
+  await waitForConnection(native)
+  let release!: () => void
+  const open: Open = { token: Symbol('transaction'), done: new Promise<void>((r) => (release = r)) }
+  native.open = open
+  try {
+    // IMMEDIATE takes the write lock up front: a read-then-write transaction begun deferred fails at once with
+    // SQLITE_BUSY (no busy_timeout wait) when another process wrote in between.
+    native.sqlite.exec('BEGIN IMMEDIATE')
+    const result = await scope.run(open.token, body)
+    native.sqlite.exec('COMMIT')
+    return result
+  } catch (error) {
+    if (native.sqlite.inTransaction) native.sqlite.exec('ROLLBACK')
+    throw error
+  } finally {
+    native.open = null
+    release()
+  }
+}
+
+/** Closes the connection; its statements go with it. */
+export function closeSqlite(db: Db): void {
+  const native = natives.get(db)!
+  native.statements.clear()
+  native.sqlite.close()
+}
