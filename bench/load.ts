@@ -1,12 +1,17 @@
 // A small closed-loop load generator: N concurrent clients for a fixed time, latency percentiles.
 export type LoadResult = { requests: number; errors: number; rps: number; p50: number; p99: number; max: number }
+export type LoadOptions = { seconds: number; concurrency: number }
 
-export async function load(url: string, init: RequestInit, opts: { seconds: number; concurrency: number }): Promise<LoadResult> {
+export const load = (url: string, init: RequestInit, opts: LoadOptions) => loadSpread([{ url, init }], opts)
+
+/** Load spread over equivalent targets (client i talks to target i mod n), e.g. two nodes of one database. */
+export async function loadSpread(targets: { url: string; init: RequestInit }[], opts: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = []
   let errors = 0
   const deadline = performance.now() + opts.seconds * 1000
   const started = performance.now()
-  const client = async () => {
+  const client = async (i: number) => {
+    const { url, init } = targets[i % targets.length]!
     while (performance.now() < deadline) {
       const t = performance.now()
       const res = await fetch(url, init)
@@ -15,9 +20,21 @@ export async function load(url: string, init: RequestInit, opts: { seconds: numb
       latencies.push(performance.now() - t)
     }
   }
-  await Promise.all(Array.from({ length: opts.concurrency }, client))
+  await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => client(i)))
   const elapsed = (performance.now() - started) / 1000
   latencies.sort((a, b) => a - b)
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
   return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? NaN }
 }
+
+/** One synced post as the plugin sends it, with three term ids (a category and two tags). */
+export const benchItem = (id: number) => ({
+  external_id: id,
+  post_type: 'post',
+  title: `Benchmark post number ${id}`,
+  slug: `benchmark-post-${id}`,
+  status: 'publish',
+  url: `https://bench.example.com/benchmark-post-${id}/`,
+  modified_at: '2025-11-22T10:00:00Z',
+  terms: { category: [1 + (id % 50)], post_tag: [1 + (id % 500), 1 + ((id * 7) % 500)] },
+})

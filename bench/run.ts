@@ -5,7 +5,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { load, type LoadResult } from './load'
+import { benchItem, load, type LoadResult } from './load'
+import { benchEngines } from './engines'
 import { benchPushback } from './pushback'
 
 const root = join(import.meta.dir, '..')
@@ -14,18 +15,23 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const INGEST_CAP_S = Number(process.env.BENCH_INGEST_CAP_S ?? 240)
 
-if (spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
-// `npm run bench -- --only pushback`: only the push-back bench (bench/pushback.ts), which otherwise runs last.
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
-if (only !== undefined) {
-  if (only !== 'pushback') throw new Error(`--only: unknown bench ${only} (known: pushback)`)
-  await benchPushback()
+const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined)
+// `--bin PATH`: measure another build of the executable (e.g. the previous commit's, for a before/after in one
+// sitting) instead of building this tree's.
+const otherBin = flag('--bin')
+if (!otherBin && spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
+// `npm run bench -- --only pushback|engines|ingest`: one part only (ingest = the SQLite ingest and content-types rows).
+const only = flag('--only')
+if (only !== undefined && !['pushback', 'engines', 'ingest'].includes(only))
+  throw new Error(`--only: unknown bench ${only} (known: ingest, engines, pushback)`)
+if (only === 'pushback' || only === 'engines') {
+  await (only === 'pushback' ? benchPushback() : benchEngines())
   process.exit(0)
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'igny8-bench-'))
 const port = 20000 + Math.floor(Math.random() * 20000)
-const bin = join(root, 'dist/igny8')
+const bin = otherBin ?? join(root, 'dist/igny8')
 spawnSync(bin, ['user', 'create', '--email', 'bench@example.com', '--password', 'bench-password-1', '--admin', '--data-dir', dir], {
   stdio: 'ignore',
 })
@@ -74,16 +80,7 @@ await fetch(
   }),
 )
 
-const item = (id: number) => ({
-  external_id: id,
-  post_type: 'post',
-  title: `Benchmark post number ${id}`,
-  slug: `benchmark-post-${id}`,
-  status: 'publish',
-  url: `https://bench.example.com/benchmark-post-${id}/`,
-  modified_at: '2025-11-22T10:00:00Z',
-  terms: { category: [1 + (id % 50)], post_tag: [1 + (id % 500), 1 + ((id * 7) % 500)] },
-})
+const item = benchItem
 const batchBody = (from: number) => JSON.stringify({ items: Array.from({ length: 1000 }, (_, i) => item(from + i)) })
 
 let stored = 0
@@ -153,6 +150,8 @@ if (ct.length > 1)
     `\ncontent-types p99 at ${ct.at(-1)!.label.split(', ')[1]} / at ${ct[0]!.label.split(', ')[1]}: ${f(ct.at(-1)!.r.p99 / ct[0]!.r.p99)}×`,
   )
 console.log(`(${CONCURRENCY} concurrent clients, ${SECONDS} s per row, loopback, ${navigator.hardwareConcurrency} cores)`)
-cleanup() // the ingest server and its data dir are not needed by the push-back bench
+cleanup() // the ingest server and its data dir are not needed by the other benches
+if (only === 'ingest') process.exit(0)
+await benchEngines()
 await benchPushback()
 process.exit(0)

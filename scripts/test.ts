@@ -1,6 +1,7 @@
 // `npm test`: installs the Debian packages the suites need (before any hook could wait for apt),
 // builds the executable (the smoke test runs it), runs the whole bun test suite with its output
-// shown live, and ends with the one line CI reads: "N passed, N failed".
+// shown live, then the API suites again on PostgreSQL (test/engines.ts), and ends with the one line CI
+// reads: "N passed, N failed".
 import { join } from 'node:path'
 
 const bun = process.execPath
@@ -25,25 +26,51 @@ if (build.exitCode !== 0) abort('the build failed')
 // Bun's default is 5 s per test and hook, and it ignores a `timeout` key in bunfig.toml; the flag works for both.
 const args = process.argv.slice(2)
 const timeout = args.some((a) => a.startsWith('--timeout')) ? [] : ['--timeout', '60000']
-const child = Bun.spawn([bun, 'test', ...timeout, ...args], { cwd: root, stdin: 'inherit', stdout: 'pipe', stderr: 'pipe' })
-let output = ''
 
-/** Passes a stream through to ours as it arrives, keeping a copy to read the totals from. */
-async function relay(stream: ReadableStream<Uint8Array>, to: NodeJS.WriteStream): Promise<void> {
-  const decoder = new TextDecoder()
-  for await (const chunk of stream) {
-    output += decoder.decode(chunk, { stream: true })
-    await new Promise<void>((done) => to.write(chunk, () => done()))
+/** Runs one `bun test` pass with its output shown live (or, `quiet`, printed when it ends); answers its totals. */
+async function pass(files: string[], env: Record<string, string> = {}, quiet = false): Promise<{ passed: number; failed: number }> {
+  const child = Bun.spawn([bun, 'test', ...timeout, ...files], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdin: 'inherit',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  let output = ''
+  /** Passes a stream through to ours as it arrives, keeping a copy to read the totals from. */
+  async function relay(stream: ReadableStream<Uint8Array>, to: NodeJS.WriteStream): Promise<void> {
+    const decoder = new TextDecoder()
+    for await (const chunk of stream) {
+      output += decoder.decode(chunk, { stream: true })
+      if (!quiet) await new Promise<void>((done) => to.write(chunk, () => done()))
+    }
+    output += decoder.decode()
   }
-  output += decoder.decode()
+  await Promise.all([relay(child.stdout, process.stdout), relay(child.stderr, process.stderr)])
+  if (quiet) process.stdout.write(output)
+  return totals(output, await child.exited)
 }
 
-await Promise.all([relay(child.stdout, process.stdout), relay(child.stderr, process.stderr)])
-const status = await child.exited
-
-const { passed, failed } = totals(output, status)
+const results: { passed: number; failed: number }[] = []
+if (args.length === 0) {
+  // The whole suite on SQLite, with the test that mostly waits for minute boundaries (test/engines.ts BESIDE) run
+  // at the same time in a second process, its output printed when it ends.
+  const { BESIDE } = await import('../test/engines')
+  const all = [...new Bun.Glob('test/**/*.test.ts').scanSync(root)].filter((f) => !BESIDE.includes(f)).sort()
+  results.push(...(await Promise.all([pass(all), pass(BESIDE, {}, true)])))
+} else results.push(await pass(args))
+// The whole suite on SQLite, then (for a plain `npm test`) the API, content, push-back and isolation suites again on
+// the suite's own PostgreSQL.
+if (args.length === 0) {
+  const { POSTGRES_SUITES, SQLITE_ONLY } = await import('../test/engines')
+  const files = POSTGRES_SUITES.flatMap((dir) => [...new Bun.Glob(`${dir}/**/*.test.ts`).scanSync(root)]).filter((f) => !(f in SQLITE_ONLY))
+  console.log(`\nThe same ${files.length} API, content, push-back and isolation test files on PostgreSQL (IGNY8_TEST_ENGINE=postgres):`)
+  results.push(await pass(files.sort(), { IGNY8_TEST_ENGINE: 'postgres' }))
+}
+const passed = results.reduce((n, r) => n + r.passed, 0)
+const failed = results.reduce((n, r) => n + r.failed, 0)
 console.log(`${passed} passed, ${failed} failed`)
-process.exit(failed > 0 || status !== 0 ? 1 : 0)
+process.exit(failed > 0 ? 1 : 0)
 
 /**
  * Reads bun's summary (" N pass", " N fail", " N error" just before "Ran N tests across …").

@@ -1,4 +1,4 @@
-// The igny8 command line: serve (default), user create, cron run-now, backup, --help, --version.
+// The igny8 command line: serve (default), user create, cron run-now, backup, db copy, --help, --version.
 import { parseArgs } from 'node:util'
 import { fail } from './commands/shared'
 import { ConfigError, options, resolveConfig, type Config } from './config'
@@ -13,6 +13,8 @@ Usage:
   igny8 user list [--data-dir D]
   igny8 cron run-now [--data-dir D]
   igny8 backup FILE [--data-dir D]
+  igny8 db copy --to postgres://… [--data-dir D]   copy this SQLite install into an empty PostgreSQL
+                                                  database (a snapshot: stop the server on it first)
   igny8 health [--host H] [--port P]      ask a running server for /api/v1/health/
   igny8 --help | --version
 
@@ -46,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
         password: { type: 'string' },
         name: { type: 'string' },
         admin: { type: 'boolean' },
+        to: { type: 'string' },
       },
     })
   } catch (e) {
@@ -70,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'user set-password') return await (await import('./commands/user-admin')).userSetPassword(config, values)
     if (command === 'user list') return await (await import('./commands/user-admin')).userList(config)
     if (command === 'cron run-now') return await (await import('./commands/cron-run-now')).cronRunNow(config)
+    if (command === 'db copy') return await (await import('./commands/db-copy')).dbCopy(config, values.to)
     if (positionals[0] === 'backup' && positionals.length === 2)
       return await (await import('./commands/backup')).backup(config, positionals[1]!)
   } catch (e) {

@@ -1,6 +1,9 @@
-// Login throttling: attempts counted per client address and per email in a sliding window, in a bounded
-// in-process store (the server is one process, so memory is the right place).
+// Login throttling: attempts counted per client address and per email in a sliding window, in the database
+// (login_attempts), because every node may answer any request: attempts on one node count on all of them.
 import { isIPv4, isIPv6 } from 'node:net'
+import { and, eq, inArray, lt } from 'drizzle-orm'
+import { withTx, type Db } from '../db/client'
+import { loginAttempts } from '../db/schema'
 
 export type RateLimiter = {
   /**
@@ -8,22 +11,24 @@ export type RateLimiter = {
    * pass the check before any failure is recorded. Answers 0 when the attempt may go ahead, else the
    * seconds to wait (and then nothing is counted, so a blocked client does not extend its own lockout).
    */
-  attempt(keys: string[]): number
+  attempt(db: Db, keys: string[]): Promise<number>
   /** Takes back one attempt from each key (a successful login is not held against its address). */
-  refund(keys: string[]): void
+  refund(db: Db, keys: string[]): Promise<void>
   /** Forgets a key altogether (an email whose owner just signed in). */
-  reset(key: string): void
-  /** Keys held; for tests and monitoring. */
-  size(): number
+  reset(db: Db, key: string): Promise<void>
 }
 
 type Rule = { prefix: string; max: number }
-export type RateLimiterOptions = { windowMs?: number; rules?: Rule[]; now?: () => number; maxKeys?: number }
+export type RateLimiterOptions = { windowMs?: number; rules?: Rule[]; now?: () => number }
+
+/** Rows of keys whose newest attempt left the window, deleted per attempt: more than an attempt can add (2). */
+const PRUNE_BATCH = 50
 
 /**
- * An LRU with a TTL: a key's entry lives while it has attempts inside the window, and when the store is full
- * the least recently used entry goes — preferring expired or unlocked ones, so a flood of fresh keys (which an
- * attacker controls) cannot push out the locked email it is trying to unlock. Never cleared wholesale.
+ * A key's row holds its attempts inside the window (at most the key's limit, oldest first). Reading and writing
+ * a key happen in one transaction holding `login:<key>` (on PostgreSQL an advisory lock, so parallel requests on
+ * any node take turns per key; SQLite's IMMEDIATE transactions already do). Rows that left the window are pruned a
+ * batch at a time by later attempts, so the table holds about one window's worth of keys, whoever floods it.
  */
 export function createRateLimiter(o: RateLimiterOptions = {}): RateLimiter {
   const windowMs = o.windowMs ?? 15 * 60_000
@@ -32,77 +37,88 @@ export function createRateLimiter(o: RateLimiterOptions = {}): RateLimiter {
     { prefix: 'email:', max: 8 },
   ]
   const now = o.now ?? (() => Date.now())
-  const maxKeys = o.maxKeys ?? 100_000
-  // Map iteration order is insertion order: re-inserting on use keeps the least recently used first.
-  const hits = new Map<string, number[]>()
   const maxFor = (key: string) => rules.find((r) => key.startsWith(r.prefix))?.max ?? 10
 
-  /** The key's attempts still inside the window, moved to the most recently used end. */
-  const recent = (key: string, t: number): number[] => {
-    const list = hits.get(key)
-    if (!list) return []
-    hits.delete(key)
-    const live = list.filter((at) => t - at < windowMs)
-    if (live.length) hits.set(key, live)
-    return live
+  /** The keys' attempts still inside the window at `t`, by key. */
+  const recent = async (tx: Db, keys: string[], t: number): Promise<Map<string, number[]>> => {
+    const rows = await tx.select().from(loginAttempts).where(inArray(loginAttempts.key, keys)).all()
+    return new Map(rows.map((r) => [r.key, parseHits(r.hitsJson).filter((at) => t - at < windowMs)]))
   }
 
-  const evictOne = (t: number) => {
-    // Look at a bounded number of the oldest entries; locked ones are moved to the back and kept.
-    for (let i = 0; i < 64; i++) {
-      const first = hits.entries().next().value
-      if (!first) return
-      const [key, list] = first
-      hits.delete(key)
-      const live = list.filter((at) => t - at < windowMs)
-      if (live.length < maxFor(key)) return
-      hits.set(key, live)
-    }
-    const oldest = hits.keys().next().value
-    if (oldest !== undefined) hits.delete(oldest)
-  }
-
-  /** TTL: drops expired entries from the least recently used end; bounded work per call. */
-  const sweep = (t: number) => {
-    for (let i = 0; i < 16; i++) {
-      const first = hits.entries().next().value
-      if (!first || t - first[1].at(-1)! < windowMs) return
-      hits.delete(first[0])
-    }
+  const store = async (tx: Db, key: string, hits: number[]) => {
+    if (!hits.length) return void (await tx.delete(loginAttempts).where(eq(loginAttempts.key, key)).run())
+    const row = { hitsJson: JSON.stringify(hits), lastAt: hits.at(-1)! }
+    await tx
+      .insert(loginAttempts)
+      .values({ key, ...row })
+      .onConflictDoUpdate({ target: loginAttempts.key, set: row })
+      .run()
   }
 
   return {
-    attempt(keys) {
+    async attempt(db, keys) {
       const t = now()
-      sweep(t)
-      let wait = 0
-      const lists = keys.map((key) => {
-        const list = recent(key, t)
-        const max = maxFor(key)
-        if (list.length >= max) wait = Math.max(wait, Math.ceil((list[list.length - max]! + windowMs - t) / 1000))
-        return list
+      const wait = await lockingKeys(db, keys, async (tx) => {
+        const lists = await recent(tx, keys, t)
+        let wait = 0
+        for (const key of keys) {
+          const list = lists.get(key) ?? []
+          const max = maxFor(key)
+          if (list.length >= max) wait = Math.max(wait, Math.ceil((list[list.length - max]! + windowMs - t) / 1000))
+        }
+        if (wait > 0) return wait
+        for (const key of keys) {
+          const list = lists.get(key) ?? []
+          // Only the newest `max` attempts ever matter, so no row holds more than that.
+          await store(tx, key, [...list.slice(Math.max(0, list.length - maxFor(key) + 1)), t])
+        }
+        return 0
       })
-      if (wait > 0) return wait
-      keys.forEach((key, i) => {
-        if (!hits.has(key)) while (hits.size >= maxKeys) evictOne(t)
-        const list = lists[i]!
-        // Only the newest `max` attempts ever matter, so no key holds more than that.
-        hits.set(key, [...list.slice(Math.max(0, list.length - maxFor(key) + 1)), t])
-      })
-      return 0
+      await prune(db, t - windowMs)
+      return wait
     },
-    refund(keys) {
+    async refund(db, keys) {
       const t = now()
-      for (const key of keys) {
-        const list = recent(key, t)
-        if (list.length > 1) hits.set(key, list.slice(0, -1))
-        else hits.delete(key)
-      }
+      await lockingKeys(db, keys, async (tx) => {
+        const lists = await recent(tx, keys, t)
+        for (const key of keys) if (lists.has(key)) await store(tx, key, lists.get(key)!.slice(0, -1))
+      })
     },
-    reset(key) {
-      hits.delete(key)
+    async reset(db, key) {
+      await db.delete(loginAttempts).where(eq(loginAttempts.key, key)).run()
     },
-    size: () => hits.size,
+  }
+}
+
+/**
+ * Runs `body` in one transaction holding `login:<key>` for every key, taken in sorted order (two requests naming
+ * the same keys never wait on each other crosswise). The locks after the first come from nested transactions,
+ * which join the outer one; PostgreSQL keeps a transaction's advisory locks until the outer transaction ends.
+ */
+function lockingKeys<T>(db: Db, keys: string[], body: (tx: Db) => Promise<T>): Promise<T> {
+  const sorted = [...new Set(keys)].sort()
+  const nest = (tx: Db, i: number): Promise<T> =>
+    i === sorted.length ? body(tx) : withTx(tx, (inner) => nest(inner, i + 1), { lock: `login:${sorted[i]}` })
+  return nest(db, 0)
+}
+
+/** Deletes a bounded batch of rows whose newest attempt is older than `cutoff` (they no longer limit anyone). */
+async function prune(db: Db, cutoff: number): Promise<void> {
+  const stale = db.select({ key: loginAttempts.key }).from(loginAttempts).where(lt(loginAttempts.lastAt, cutoff)).limit(PRUNE_BATCH)
+  // The outer condition again: a row an attempt refreshed meanwhile is kept.
+  await db
+    .delete(loginAttempts)
+    .where(and(inArray(loginAttempts.key, stale), lt(loginAttempts.lastAt, cutoff)))
+    .run()
+}
+
+/** A stored hits_json as a list of times; anything unreadable counts as no attempts. */
+function parseHits(json: string): number[] {
+  try {
+    const v: unknown = JSON.parse(json)
+    return Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)) : []
+  } catch {
+    return []
   }
 }
 

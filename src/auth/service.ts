@@ -19,13 +19,13 @@ const WRONG_CREDENTIALS = 'No active account found with the given email and pass
 export async function authenticate(db: Db, limiter: RateLimiter, clientIp: string, email: string, password: string): Promise<User> {
   const ipKey = addressKey(clientIp)
   const emailKey = `email:${email}`
-  const wait = limiter.attempt([ipKey, emailKey])
+  const wait = await limiter.attempt(db, [ipKey, emailKey])
   if (wait > 0) throw new TooManyRequests(wait)
   const user = await db.select().from(users).where(eq(users.email, email)).get()
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password)
   if (!user || !ok || !user.isActive) throw new Unauthorized(WRONG_CREDENTIALS, 'invalid_credentials')
-  limiter.refund([ipKey])
-  limiter.reset(emailKey)
+  await limiter.refund(db, [ipKey])
+  await limiter.reset(db, emailKey)
   return user
 }
 

@@ -11,6 +11,7 @@ import { parseConfig } from '../integrations/config'
 import { deliveryPath } from './delivery-path'
 import { expireLeases } from './lease'
 import { serializeChange } from './serialize'
+import { itemsByTaxonomy } from './validate'
 
 /** A post's changes, newest first (at most `limit`). */
 export async function changesOfItem(db: Db, caller: Caller, integrationId: number, externalId: number, limit = 50) {
@@ -73,10 +74,12 @@ export async function taxonomyChoices(
   const carried = (
     await allRows<{ taxonomy: string }>(
       db,
-      sql`select distinct j.key as taxonomy from ${content} c, json_each(c.terms_json) j
-          where c.integration_id = ${integrationId} and c.post_type = ${postType} order by 1`,
+      sql`select distinct j.key as taxonomy from ${itemsByTaxonomy(db.engine)}
+          where c.integration_id = ${integrationId} and c.post_type = ${postType}`,
     )
-  ).map((r) => r.taxonomy)
+  )
+    .map((r) => r.taxonomy)
+    .sort() // here, not in SQL: PostgreSQL would order the keys by the database's collation
   const names = carried.length ? carried : Object.keys(known).sort()
   return Promise.all(
     names.map(async (taxonomy) => {

@@ -1,9 +1,17 @@
 // Checks an edit against what the site has: the post type, its taxonomies and the stored term ids.
 import { and, eq, sql } from 'drizzle-orm'
-import { firstRow, type Db } from '../db/client'
+import { idList } from '../content/json-params'
+import { firstRow, type Db, type Engine } from '../db/client'
 import { content, contentTaxonomy } from '../db/schema'
 import { Invalid } from '../http/errors'
 import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
+
+/**
+ * `content c` with one row `j` per taxonomy its terms_json names (`j.key`): json_each on SQLite, json_object_keys on
+ * PostgreSQL (terms_json is always an object: the content writers store nothing else).
+ */
+export const itemsByTaxonomy = (engine: Engine) =>
+  engine === 'postgres' ? sql`${content} c, json_object_keys(c.terms_json::json) as j(key)` : sql`${content} c, json_each(c.terms_json) j`
 
 /** 400 naming `post_type` when the last structure has no such post type. */
 export function checkPostType(config: IntegrationConfig, postType: string): void {
@@ -30,7 +38,7 @@ export async function checkTerms(
     !!(await firstRow<{ x: number }>(
       db,
       sql`
-      select 1 as x from ${content} c, json_each(c.terms_json) j
+      select 1 as x from ${itemsByTaxonomy(db.engine)}
       where c.integration_id = ${integrationId} and c.post_type = ${postType}
         ${taxonomy === undefined ? sql`` : sql`and j.key = ${taxonomy}`} limit 1`,
     ))
@@ -51,7 +59,7 @@ export async function checkTerms(
             and(
               eq(contentTaxonomy.integrationId, integrationId),
               eq(contentTaxonomy.taxonomy, taxonomy),
-              sql`${contentTaxonomy.externalId} in (select value from json_each(${JSON.stringify(ids)}))`,
+              sql`${contentTaxonomy.externalId} in ${idList(db.engine, ids)}`,
             ),
           )
           .all()

@@ -1,6 +1,7 @@
 // sync-content: upserts posts/pages/products keyed by (integration, external_id), deletes, keeps counters.
-// Rows travel to SQLite as one JSON parameter expanded by json_each, so a 1,000-item batch is a
-// handful of statements instead of thousands (see docs/PERFORMANCE.md).
+// Rows travel as one JSON parameter, expanded by json_each on SQLite and json_to_recordset /
+// json_array_elements_text on PostgreSQL, so a 1,000-item batch is a handful of statements instead of
+// thousands on either engine (see docs/PERFORMANCE.md).
 import { sql } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
 import { allRows, runSql, type Db } from '../db/client'
@@ -8,6 +9,7 @@ import { effectiveTypes, type IntegrationConfig } from '../integrations/config'
 import type { EventSource } from '../sync-log/service'
 import { emptyResult, jsonFingerprints, runBatch, type BatchResult } from './batch'
 import { keptPrint, rowPart, writeKept } from './bodies'
+import { idList } from './json-params'
 import { applyCounterChanges, readCounters, type Tx } from './counters'
 import type { ItemInput, SyncContent } from './model'
 import { classifyBatch, CounterDelta, type Stored } from './rules'
@@ -40,7 +42,7 @@ async function applyContentBatch(tx: Tx, integrationId: number, config: Integrat
       tx,
       sql`
       delete from content where integration_id = ${integrationId}
-        and external_id in (select value from json_each(${JSON.stringify(batch.deleted)}))
+        and external_id in ${idList(tx.engine, batch.deleted)}
       returning post_type`,
     )
     for (const g of gone) counts.add(g.post_type, -1)
@@ -53,7 +55,10 @@ async function applyContentBatch(tx: Tx, integrationId: number, config: Integrat
       tx,
       sql`
       select external_id, post_type, fingerprint from content where integration_id = ${integrationId}
-        and external_id in (select value from json_each(${JSON.stringify(batch.items.map((i) => i.external_id))}))`,
+        and external_id in ${idList(
+          tx.engine,
+          batch.items.map((i) => i.external_id),
+        )}`,
     )
     for (const r of rows) existing.set(r.external_id, { type: r.post_type, fingerprint: r.fingerprint })
   }
@@ -82,15 +87,27 @@ async function applyContentBatch(tx: Tx, integrationId: number, config: Integrat
 
 /** `rows` is a JSON array of the items as sent, each with its "fingerprint". */
 async function upsertItems(tx: Tx, integrationId: number, rows: string): Promise<void> {
+  const now = new Date().toISOString()
+  // SQLite needs `where true` so that ON CONFLICT is not read as a join constraint. PostgreSQL takes the rows
+  // typed by json_to_recordset; `json`, not jsonb, so terms_json keeps the exact text sent, as on SQLite.
+  const source =
+    tx.engine === 'postgres'
+      ? sql`
+    select ${integrationId}::bigint, j.external_id, j.post_type, j.title, j.slug, j.status, j.url, j.modified_at,
+           j.seo->>'title', j.seo->>'description', j.terms::text, j.fingerprint, ${now}
+    from json_to_recordset(${rows}::json) as j(external_id bigint, post_type text, title text, slug text, status text,
+      url text, modified_at text, seo json, terms json, fingerprint text)`
+      : sql`
+    select ${integrationId}, j.value->>'external_id', j.value->>'post_type', j.value->>'title', j.value->>'slug',
+           j.value->>'status', j.value->>'url', j.value->>'modified_at', j.value->>'$.seo.title',
+           j.value->>'$.seo.description', j.value->'terms', j.value->>'fingerprint', ${now}
+    from json_each(${rows}) j where true`
   await runSql(
     tx,
     sql`
     insert into content (integration_id, external_id, post_type, title, slug, status, url, modified_at,
                          seo_title, seo_description, terms_json, fingerprint, updated_at)
-    select ${integrationId}, j.value->>'external_id', j.value->>'post_type', j.value->>'title', j.value->>'slug',
-           j.value->>'status', j.value->>'url', j.value->>'modified_at', j.value->>'$.seo.title',
-           j.value->>'$.seo.description', j.value->'terms', j.value->>'fingerprint', ${new Date().toISOString()}
-    from json_each(${rows}) j where true
+    ${source}
     on conflict (integration_id, external_id) do update set
       post_type = excluded.post_type, title = excluded.title, slug = excluded.slug, status = excluded.status,
       url = excluded.url, modified_at = excluded.modified_at, seo_title = excluded.seo_title,

@@ -11,13 +11,15 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 export type ContentFilter = { post_type?: string; status?: string; search?: string }
 
-const contentWhere = (integrationId: number, f: ContentFilter) => {
+const contentWhere = (db: Db, integrationId: number, f: ContentFilter) => {
   const conditions: (SQL | undefined)[] = [eq(content.integrationId, integrationId)]
   if (f.post_type) conditions.push(eq(content.postType, f.post_type))
   if (f.status) conditions.push(eq(content.status, f.status))
   if (f.search) {
     const pattern = `%${escapeLike(f.search)}%`
-    conditions.push(or(sql`${content.title} like ${pattern} escape '\\'`, sql`${content.slug} like ${pattern} escape '\\'`))
+    // SQLite's LIKE folds ASCII case only; so does PostgreSQL's ILIKE over these COLLATE "C" columns.
+    const like = db.engine === 'postgres' ? sql`ilike` : sql`like`
+    conditions.push(or(sql`${content.title} ${like} ${pattern} escape '\\'`, sql`${content.slug} ${like} ${pattern} escape '\\'`))
   }
   return and(...conditions)
 }
@@ -30,22 +32,25 @@ export const contentPage = (db: Db, integrationId: number, f: ContentFilter, pag
   db
     .select()
     .from(content)
-    .where(contentWhere(integrationId, f))
-    .orderBy(desc(content.modifiedAtUtc), desc(content.id))
+    .where(contentWhere(db, integrationId, f))
+    // Items without a readable modified_at last, where SQLite puts NULL in a descending order (PostgreSQL: first).
+    .orderBy(db.engine === 'postgres' ? sql`${content.modifiedAtUtc} desc nulls last` : desc(content.modifiedAtUtc), desc(content.id))
     .limit(page.page_size)
     .offset(offsetOf(page))
 
 /**
  * Rows stored for an integration (one type, or all): the kept counters answer it in one indexed read,
- * so the total costs the same at any volume.
+ * so the total costs the same at any volume. Exported (as a query) for the query-plan tests.
  */
-async function storedCount(db: Db, integrationId: number, kind: CounterKind, slug: string | undefined): Promise<number> {
-  return (await db
-    .select({ n: sql<number>`coalesce(sum(${typeCounters.syncedCount}), 0)` })
+export const storedCountQuery = (db: Db, integrationId: number, kind: CounterKind, slug: string | undefined) =>
+  db
+    // mapWith: PostgreSQL's sum of bigints is a numeric, which arrives as a string.
+    .select({ n: sql<number>`coalesce(sum(${typeCounters.syncedCount}), 0)`.mapWith(Number) })
     .from(typeCounters)
     .where(and(eq(typeCounters.integrationId, integrationId), eq(typeCounters.kind, kind), slug ? eq(typeCounters.slug, slug) : undefined))
-    .get())!.n
-}
+
+const storedCount = async (db: Db, integrationId: number, kind: CounterKind, slug: string | undefined): Promise<number> =>
+  (await storedCountQuery(db, integrationId, kind, slug).get())!.n
 
 /** One page of an integration's content the caller may see (another tenant's integration is a 404). */
 export async function listContent(db: Db, caller: Caller, integrationId: number, f: ContentFilter, page: Page) {
@@ -53,7 +58,11 @@ export async function listContent(db: Db, caller: Caller, integrationId: number,
   // Filters the counters do not know (status, search) count the matching rows.
   const total =
     f.status || f.search
-      ? (await db.select({ n: count() }).from(content).where(contentWhere(integrationId, f)).get())!.n
+      ? (await db
+          .select({ n: count() })
+          .from(content)
+          .where(contentWhere(db, integrationId, f))
+          .get())!.n
       : await storedCount(db, integrationId, 'post_type', f.post_type)
   const rows = await contentPage(db, integrationId, f, page).all()
   return { count: total, results: rows.map((r) => serializeItem(r)) }

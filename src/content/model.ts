@@ -5,16 +5,22 @@ import { rfc3339, slugRecord, typeSlug } from '../integrations/model'
 
 export const MAX_BATCH = 1000
 const wpId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+/** Text up to `max` characters. Never U+0000: PostgreSQL's text cannot hold it, so neither engine takes it. */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !v.includes('\0'), 'Must not contain a NUL character.')
 /** A text field where "" means the same as null: cleared. */
 const clearable = <T extends z.ZodType<string>>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable()).optional()
 
 const item = z.object({
   external_id: wpId,
   post_type: typeSlug,
-  title: z.string().max(1000).default(''),
-  slug: z.string().max(400).default(''),
-  status: z.string().max(40).default('publish'),
-  url: z.string().max(2000).default(''),
+  title: text(1000).default(''),
+  slug: text(400).default(''),
+  status: text(40).default('publish'),
+  url: text(2000).default(''),
   modified_at: rfc3339.nullable().default(null),
   terms: slugRecord(
     z
@@ -23,16 +29,16 @@ const item = z.object({
       .transform((ids) => [...new Set(ids)]),
   ).default({}),
   seo: z
-    .object({ title: z.string().max(1000).nullable().optional(), description: z.string().max(5000).nullable().optional() })
+    .object({ title: text(1000).nullable().optional(), description: text(5000).nullable().optional() })
     .nullable()
     .optional(),
   // Contract "Content bodies": absent keeps what is stored, null or "" clears it (read as null from here on).
   // Kept last, so an item without them serialises (and fingerprints) exactly as before they existed.
-  content: clearable(z.string().max(2_000_000)),
-  excerpt: clearable(z.string().max(10_000)),
+  content: clearable(text(2_000_000)),
+  excerpt: clearable(text(10_000)),
   published_at: clearable(rfc3339),
   author: z
-    .object({ id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), name: z.string().max(400) })
+    .object({ id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), name: text(400) })
     .nullable()
     .optional(),
 })
@@ -78,10 +84,10 @@ export type SyncContent = z.output<typeof syncContentBody>
 const term = z.object({
   external_id: wpId,
   taxonomy: typeSlug,
-  name: z.string().max(400).default(''),
-  slug: z.string().max(400).default(''),
+  name: text(400).default(''),
+  slug: text(400).default(''),
   parent: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-  description: z.string().max(10_000).default(''),
+  description: text(10_000).default(''),
 })
 export type TermInput = z.infer<typeof term>
 
@@ -104,8 +110,8 @@ export type SyncTerms = z.output<typeof syncTermsBody>
 export const contentQuery = z.object({
   ...pageQuery,
   post_type: typeSlug.optional(),
-  status: z.string().max(40).optional(),
-  search: z.string().max(200).optional(),
+  status: text(40).optional(),
+  search: text(200).optional(),
 })
 export const termsQuery = z.object({ ...pageQuery, taxonomy: typeSlug.optional() })
 

@@ -6,6 +6,7 @@ import { allRows, type Db } from '../db/client'
 import { prepared } from '../db/prepared'
 import { contentTaxonomy } from '../db/schema'
 import type { Tx } from './counters'
+import { idList } from './json-params'
 
 /** Bounds a walk up the parents: WordPress hierarchies are shallow; deeper terms are listed under their 100th ancestor. */
 const MAX_DEPTH = 100
@@ -97,7 +98,7 @@ export async function refreshTreePaths(db: Db, tx: Tx, integrationId: number, ta
     with recursive up(id, name, parent, path, depth) as (
       select external_id, name, parent_external_id, tree_path, depth from content_taxonomy
       where integration_id = ${integrationId} and taxonomy = ${taxonomy}
-        and external_id in (select value from json_each(${JSON.stringify(ids)}))
+        and external_id in ${idList(tx.engine, ids)}
       union
       select p.external_id, p.name, p.parent_external_id, p.tree_path, p.depth
       from up join content_taxonomy p
@@ -146,7 +147,7 @@ export async function detachedChildren(tx: Tx, integrationId: number, taxonomy: 
       left join content_taxonomy p
         on p.integration_id = c.integration_id and p.taxonomy = c.taxonomy and p.external_id = c.parent_external_id
       where c.integration_id = ${integrationId} and c.taxonomy = ${taxonomy} and c.parent_external_id != c.external_id
-        and c.parent_external_id in (select value from json_each(${JSON.stringify(parents)}))
+        and c.parent_external_id in ${idList(tx.engine, parents)}
         and (p.id is null or p.tree_path = '' or not (c.tree_path > p.tree_path and c.tree_path < p.tree_path || ${TOP}))`,
   )
   return rows.map((r) => r.id)

@@ -1,11 +1,13 @@
 // Schedules the daily job in the server: @elysiajs/cron at config.cron (UTC), plus one catch-up run shortly
-// after start-up when a scheduled run was missed while the server was down. The job itself is ./service.
+// after start-up when a scheduled run was missed while the server was down. The job itself is ./service; each run
+// names its scheduled slot, so nodes sharing one database run each slot once (./slot).
 import { cron } from '@elysiajs/cron'
 import type { Cron } from 'croner'
 import type { AnyElysia } from 'elysia'
 import { describeSafely } from '../http/errors'
 import { catchUpDue, isValidCronPattern } from './schedule'
-import { runDailyJob, type JobDeps, type JobOptions } from './service'
+import { runDailyJob, type JobDeps } from './service'
+import { latestSlotAtOrBefore } from './slot'
 
 const JOB = 'igny8-daily'
 /** Long enough for start-up to settle, short enough that "shortly after start-up" holds. */
@@ -28,10 +30,19 @@ export async function startDailySchedule(
   const now = opts.now ?? (() => new Date())
   const shutdown = new AbortController()
   let current: Promise<void> | null = null
-  const trigger = (why: NonNullable<JobOptions['trigger']>) => {
+  const trigger = (why: 'schedule' | 'catch-up') => {
     if (current || shutdown.signal.aborted) return
-    current = runDailyJob(deps, now(), { trigger: why, signal: shutdown.signal })
-      .then((r) => void (r.ran ? undefined : deps.log.warn('daily job skipped', { reason: r.reason })))
+    const at = now()
+    // The slot this run stands for: the time that just fell due, or (catch-up) the latest one missed. Every node
+    // sharing the database computes the same slot, and the first to claim it runs it.
+    const slot = latestSlotAtOrBefore(deps.config.cron, at) ?? undefined
+    current = runDailyJob(deps, at, { trigger: why, signal: shutdown.signal, slot })
+      .then((r) => {
+        if (r.ran) return
+        // Beside other nodes, finding the slot taken (or the run going on elsewhere) is the normal case.
+        const normal = r.slotDone || deps.db.engine === 'postgres'
+        deps.log[normal ? 'info' : 'warn']('daily job skipped', { reason: r.reason, slot: slot?.toISOString() ?? null })
+      })
       .catch((e) => deps.log.error('daily job failed', { error: describeSafely(e) }))
       .finally(() => (current = null))
   }

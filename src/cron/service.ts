@@ -1,5 +1,6 @@
 // The daily job: pull every integration that has credentials, note which ones turned stale, housekeeping,
-// and one `cron` event saying what it did. Never two runs at once, in this process or beside another.
+// and one `cron` event saying what it did. Never two runs at once, in this process or beside another, and each
+// scheduled slot once, however many nodes share the database.
 import { asc, eq } from 'drizzle-orm'
 import type { Config } from '../config'
 import type { Db } from '../db/client'
@@ -11,7 +12,9 @@ import { runPull } from '../pull/service'
 import { recordEvent } from '../sync-log/service'
 import { acquireLock, keepLockAlive, readState, releaseLock, STATE, type LockHolder } from './app-state'
 import { housekeeping, type HousekeepingReport } from './housekeeping'
+import { tryPgJobLock } from './pg-job-lock'
 import { markRun } from './schedule'
+import { claimSlot } from './slot'
 
 export type JobDeps = { db: Db; config: Config; log: Logger }
 export type JobOptions = {
@@ -19,37 +22,67 @@ export type JobOptions = {
   signal?: AbortSignal
   /** How often the lock's heartbeat is refreshed (HEARTBEAT_MS); tests shorten it. */
   heartbeatMs?: number
+  /** The scheduled time this run stands for (schedule and catch-up runs): each slot runs once across nodes. */
+  slot?: Date
 }
 export type PullOutcome = { integration: number; wp_url: string; status: 'ok' | 'error' | 'skipped'; summary: string; error: string | null }
 export type DailyJobResult =
   | { ran: true; event: SyncEvent; pulls: PullOutcome[]; newlyStale: number[]; staleTotal: number; housekeeping: HousekeepingReport }
-  | { ran: false; reason: string; holder?: LockHolder }
+  | { ran: false; reason: string; holder?: LockHolder; slotDone?: true }
 
-// Data dirs with a run in progress in this process; the app_state lock covers other processes.
+// Data dirs with a run in progress in this process; the job lock covers other processes and nodes.
 const runningIn = new Set<string>()
 
-/** Runs the daily job once at `now` (injectable for tests), unless a run is already in progress. */
+/**
+ * Runs the daily job once at `now` (injectable for tests), unless a run is already in progress, or `opts.slot`
+ * (the scheduled time a timer fired for) has already been run by this or another node.
+ */
 export async function runDailyJob(deps: JobDeps, now = new Date(), opts: JobOptions = {}): Promise<DailyJobResult> {
   const key = deps.config.dataDir
   if (runningIn.has(key)) return { ran: false, reason: 'The daily job is already running in this server.' }
   runningIn.add(key)
   try {
-    const lock = await acquireLock(deps.db)
-    if (!lock.acquired)
-      return {
-        ran: false,
-        reason: `The daily job is already running (process ${lock.holder.pid}, since ${lock.holder.acquired_at}).`,
-        holder: lock.holder,
-      }
-    const stopHeartbeat = keepLockAlive(deps.db, lock.token, opts.heartbeatMs)
+    const lock = await takeJobLock(deps.db, opts.heartbeatMs)
+    if (!lock.acquired) return lock.refused
     try {
+      if (opts.slot && !(await claimSlot(deps.db, opts.slot)))
+        return { ran: false, reason: `The run scheduled for ${opts.slot.toISOString()} has already run.`, slotDone: true }
       return await run(deps, now, opts)
     } finally {
-      stopHeartbeat()
-      await releaseLock(deps.db, lock.token)
+      await lock.release()
     }
   } finally {
     runningIn.delete(key)
+  }
+}
+
+type JobLock = { acquired: true; release(): Promise<void> } | { acquired: false; refused: Extract<DailyJobResult, { ran: false }> }
+
+/**
+ * PostgreSQL: a session advisory lock, gone with its holder's connection (nodes may sit on different machines).
+ * SQLite: the app_state lock with a heartbeat, which also tells `cron run-now` which process holds it.
+ */
+async function takeJobLock(db: Db, heartbeatMs?: number): Promise<JobLock> {
+  if (db.engine === 'postgres') {
+    const lock = await tryPgJobLock(db)
+    if (lock) return { acquired: true, release: lock.release }
+    return { acquired: false, refused: { ran: false, reason: 'The daily job is already running (on this or another node).' } }
+  }
+  const lock = await acquireLock(db)
+  if (!lock.acquired) {
+    const { pid, acquired_at } = lock.holder
+    return {
+      acquired: false,
+      refused: { ran: false, reason: `The daily job is already running (process ${pid}, since ${acquired_at}).`, holder: lock.holder },
+    }
+  }
+  const stopHeartbeat = keepLockAlive(db, lock.token, heartbeatMs)
+  return {
+    acquired: true,
+    async release() {
+      stopHeartbeat()
+      await releaseLock(db, lock.token)
+    },
   }
 }
 

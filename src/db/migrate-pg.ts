@@ -15,10 +15,17 @@ import { pgClientOf } from './postgres'
 const MIGRATION_LOCK = -0x1938_0001
 
 export async function migratePostgres(db: Db): Promise<void> {
+  try {
+    await migrateUnderLock(db)
+  } catch (e) {
+    // Whatever went wrong (a refused login, a dropped connection, a failed statement) is one line at start-up.
+    throw e instanceof ConfigError ? e : connectionError(e)
+  }
+}
+
+async function migrateUnderLock(db: Db): Promise<void> {
   const client = pgClientOf(db)
-  const conn = await client.reserve().catch((e: unknown) => {
-    throw connectionError(e)
-  })
+  const conn = await client.reserve()
   const folder = mkdtempSync(join(tmpdir(), 'igny8-pg-migrations-'))
   try {
     const [row] = await conn<{ v: string }[]>`select current_setting('server_version_num') as v`
@@ -54,7 +61,8 @@ const versionText = (num: string) => `${Math.floor(Number(num) / 10000)}.${Numbe
 
 /** One line for why the server could not be reached or refused us, without the password. */
 export function connectionError(e: unknown): ConfigError {
-  const err = e as { code?: string; message?: string; hostname?: string; port?: number }
+  // Drizzle wraps the driver's error (its message carries the SQL); the driver's is the one that says why.
+  const err = ((e as { cause?: unknown })?.cause ?? e) as { code?: string; message?: string }
   const why =
     err.code === 'ECONNREFUSED'
       ? 'nothing answers at that address (is PostgreSQL running, and on that port?)'

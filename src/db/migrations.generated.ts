@@ -7,6 +7,7 @@ import m3 from '../../drizzle/0003_users_token_version.sql' with { type: 'text' 
 import m4 from '../../drizzle/0004_content_utc_and_term_tree.sql' with { type: 'text' }
 import m5 from '../../drizzle/0005_content_taxonomy_tree_backfill.sql' with { type: 'text' }
 import m6 from '../../drizzle/0006_pushback.sql' with { type: 'text' }
+import m7 from '../../drizzle/0007_login_attempts.sql' with { type: 'text' }
 
 export const migrationJournal = journal
 export const migrationSql: Record<string, string> = {
@@ -17,4 +18,5 @@ export const migrationSql: Record<string, string> = {
   '0004_content_utc_and_term_tree': m4,
   '0005_content_taxonomy_tree_backfill': m5,
   '0006_pushback': m6,
+  '0007_login_attempts': m7,
 }

@@ -38,6 +38,9 @@ export function openPostgres(url: string): Db {
     onnotice: () => {}, // "relation already exists, skipping" and the like are not for the log
     connect_timeout: 10,
     idle_timeout: 60,
+    // Seconds before a connection retries after a failed connect. postgres.js's default grows to 10–20 s, and a
+    // request waits that long for its connection: while PostgreSQL is down or restarting, answer 503 promptly.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
   })
   const db = drizzle({ client, schema: schema as never }) as unknown as Db
   Object.defineProperty(db, 'engine', { value: 'postgres' })

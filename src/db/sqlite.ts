@@ -40,7 +40,7 @@ export function openSqlite(file: string): Db {
   const native: Native = { sqlite, statements: new Map(), open: null }
   const db = drizzle(
     async (text, params, method) => {
-      if (native.open && scope.getStore() !== native.open.token) await waitForConnection(native)
+      while (native.open && scope.getStore() !== native.open.token) await native.open.done
       const stmt = statementFor(native, text)
       if (method === 'run') return { rows: [], ...stmt.run(...params) }
       const rows = stmt.values(...params)
@@ -62,10 +62,6 @@ function statementFor(native: Native, text: string): Statement {
   return stmt
 }
 
-async function waitForConnection(native: Native) {
-  while (native.open && scope.getStore() !== native.open.token) await native.open.done
-}
-
 /** The bun:sqlite connection behind a SQLite Db, for what only SQLite has (pragmas, workers, migrations). */
 export function sqliteOf(db: Db): Database {
   const native = natives.get(db)
@@ -76,7 +72,7 @@ export function sqliteOf(db: Db): Database {
 /** Rows as objects for raw SQL (Drizzle's proxy hands raw queries back as arrays), inside the caller's scope. */
 export async function sqliteRows<T>(db: Db, text: string, params: unknown[]): Promise<T[]> {
   const native = natives.get(db)!
-  if (native.open && scope.getStore() !== native.open.token) await waitForConnection(native)
+  while (native.open && scope.getStore() !== native.open.token) await native.open.done
   return statementFor(native, text).all(...(params as never[])) as T[]
 }
 
@@ -84,7 +80,8 @@ export async function sqliteRows<T>(db: Db, text: string, params: unknown[]): Pr
 export async function sqliteTransaction<T>(db: Db, body: () => Promise<T>): Promise<T> {
   const native = natives.get(db)!
   if (native.open && scope.getStore() === native.open.token) return body()
-  await waitForConnection(native)
+  // Checked and taken in the same tick: waiting in a helper would let two waiters both see it free.
+  while (native.open) await native.open.done
   let release!: () => void
   const open: Open = { token: Symbol('transaction'), done: new Promise<void>((r) => (release = r)) }
   native.open = open

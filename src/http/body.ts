@@ -37,7 +37,10 @@ export async function readFormBody(request: Request, limit: number): Promise<Rec
   if (declared === 0 || (!request.body && !contentType)) return undefined
   if (!FORM_TYPE.test(contentType.trim()))
     throw new UnsupportedMediaType('Admin forms must be sent as Content-Type: application/x-www-form-urlencoded.')
-  return parseQuery(await readLimitedText(request, limit))
+  const form = parseQuery(await readLimitedText(request, limit))
+  const nul = pathOfNul(form)
+  if (nul !== null) throw Invalid.field(nul, NUL_MESSAGE)
+  return form
 }
 
 /** The body as text, refusing more than `limit` bytes whether the length is declared or the body comes chunked. */
@@ -77,7 +80,32 @@ function parseJson(text: string): unknown {
   }
   if (nestedDeeperThan(value, MAX_JSON_DEPTH))
     throw new Invalid(`The request body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep.`)
+  // PostgreSQL's text cannot hold U+0000, so no engine takes it (the same answer on both). JSON can only carry it
+  // escaped, so bodies without that escape (all but hostile ones) skip the walk.
+  const nul = text.includes('\\u0000') ? pathOfNul(value) : null
+  if (nul !== null) throw Invalid.field(nul || 'non_field_errors', NUL_MESSAGE)
   return value
+}
+
+export const NUL_MESSAGE = 'Must not contain a NUL character.'
+
+/** The dotted path ("items.1.title") of the first string or key holding U+0000, or null when there is none. */
+export function pathOfNul(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']]
+  while (stack.length) {
+    const [node, path] = stack.pop()!
+    if (typeof node === 'string') {
+      if (node.includes('\0')) return path
+      continue
+    }
+    if (node === null || typeof node !== 'object') continue
+    for (const [key, child] of Object.entries(node)) {
+      const at = path ? `${path}.${key}` : key
+      if (key.includes('\0')) return at
+      stack.push([child, at])
+    }
+  }
+  return null
 }
 
 /** Walks the parsed value without recursion (so the check itself cannot overflow), stopping at the first node too deep. */

@@ -1,8 +1,8 @@
 // Cross-cutting HTTP behaviour: request ids, access logs, JSON bodies, security headers, the error envelope.
 import { Elysia } from 'elysia'
 import type { Logger } from '../log'
-import { ADMIN_FORM_LIMIT, bodyLimitFor, readFormBody, readJsonBody } from './body'
-import { toErrorResponse, type ErrorEnvelope } from './errors'
+import { ADMIN_FORM_LIMIT, bodyLimitFor, NUL_MESSAGE, readFormBody, readJsonBody } from './body'
+import { Invalid, toErrorResponse, type ErrorEnvelope } from './errors'
 
 type RequestMeta = { id: string; start: number }
 const meta = new WeakMap<Request, RequestMeta>()
@@ -44,6 +44,8 @@ export function httpCore(
       meta.set(request, { id, start: performance.now() })
       set.headers['x-request-id'] = id
       Object.assign(set.headers, securityHeaders)
+      // U+0000 can reach no query either (see readJsonBody): refused here for the path and every query parameter.
+      if (request.url.includes('%00')) throw nulInUrl(request.url)
     })
     .onParse({ as: 'global' }, async ({ request, path }) => {
       // Admin pages post small forms; a body the size the API accepts would only ever be abuse. The caller may
@@ -79,4 +81,13 @@ export function httpCore(
 function sentStatus(response: unknown, setStatus: unknown): number {
   if (response instanceof Response) return response.status
   return typeof setStatus === 'number' ? setStatus : 200
+}
+
+/** The 400 for a URL carrying U+0000, naming the query parameter that holds it (as query validation would). */
+function nulInUrl(href: string): Invalid {
+  const url = new URL(href)
+  for (const [key, value] of url.searchParams)
+    if (key.includes('\0') || value.includes('\0'))
+      return new Invalid(`Invalid query parameter ${key}: ${NUL_MESSAGE}`, { [key]: [NUL_MESSAGE] })
+  return new Invalid(`Invalid path: ${NUL_MESSAGE}`)
 }

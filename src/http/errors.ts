@@ -89,6 +89,12 @@ export function toErrorResponse(
   // Elysia wraps whatever a parse hook throws in its own ParseError; ours rides along as the cause.
   const cause = (error as { cause?: unknown })?.cause
   if (code === 'PARSE' && cause instanceof HttpError) error = cause
+  // Before PARSE below: the bearer check in the parse hook reads the database, and its failure is no client's fault.
+  const lost = databaseConnectionError(error)
+  if (lost) {
+    log.warn('database unavailable', { request_id: requestId, code: lost })
+    return { status: 503, body: { success: false, error: DB_UNAVAILABLE, code: 'db_unavailable' }, headers: { 'Retry-After': '5' } }
+  }
   if (error instanceof HttpError) {
     const body: ErrorEnvelope = { success: false, error: error.message, code: error.code }
     if (error.errors) body.errors = error.errors
@@ -118,6 +124,38 @@ export function toErrorResponse(
   const what = code === 'VALIDATION' ? 'ResponseValidation: an answer did not match its response schema' : describeSafely(error)
   log.error('unhandled error', { request_id: requestId, error: what })
   return { status: 500, body: { success: false, error: 'Internal server error.', code: 'internal_error' } }
+}
+
+export const DB_UNAVAILABLE = 'The database is unavailable; try again shortly.'
+
+// postgres.js's own connection codes, and the server's "going away / not accepting" SQLSTATEs: the connection was
+// lost or never made, which a retry a little later can fix. Class 08 is "connection exception".
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up or shutting down)
+  '53300', // too_many_connections
+])
+
+/**
+ * The driver code when `error` (or what it wraps: Drizzle puts the driver's error in `cause`, Elysia a parse hook's)
+ * says the database connection is gone or refused; null for anything else, including errors of a working database.
+ */
+export function databaseConnectionError(error: unknown): string | null {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return code
+  }
+  return null
 }
 
 /** One line about an unexpected error with no stack, SQL or parameters (Drizzle puts the query and its params in the message). */

@@ -13,12 +13,16 @@ export const LOCK_EXPIRES_MS = 2 * 60_000
 const HEARTBEAT_MS = 20_000
 
 type Holder = { owner: string; pid: number; host: string; heartbeat: number; started_at: string }
-export type PullLock = { release(): void }
+export type PullLock = { release(): Promise<void> }
 
 const keyOf = (integrationId: number) => `pull_lock:${integrationId}`
 
-/** Takes the lock of one integration's pulls, or answers null while someone alive holds it. */
-export async function takePullLock(db: Db, integrationId: number): Promise<PullLock | null> {
+/**
+ * Takes the lock of one integration's pulls, or answers null while someone alive holds it. Only whole values are
+ * compared in SQL (no JSON functions), so the same statements run on SQLite and PostgreSQL, and an unreadable row
+ * is simply a dead holder's.
+ */
+export async function takePullLock(db: Db, integrationId: number, heartbeatMs = HEARTBEAT_MS): Promise<PullLock | null> {
   const key = keyOf(integrationId)
   const mine: Holder = {
     owner: randomUUID(),
@@ -27,24 +31,28 @@ export async function takePullLock(db: Db, integrationId: number): Promise<PullL
     heartbeat: Date.now(),
     started_at: new Date().toISOString(),
   }
-  const value = JSON.stringify(mine)
-  // One statement: insert, or replace a row whose heartbeat has expired (or that is unreadable).
+  let current = JSON.stringify(mine)
   const [taken] = await allRows<{ key: string }>(
     db,
-    sql`
-    insert into app_state (key, value) values (${key}, ${value})
-    on conflict (key) do update set value = excluded.value
-      where case when json_valid(app_state.value) then coalesce(json_extract(app_state.value, '$.heartbeat'), 0) else 0 end
-        < ${Date.now() - LOCK_EXPIRES_MS}
-    returning key`,
+    sql`insert into app_state (key, value) values (${key}, ${current}) on conflict (key) do nothing returning key`,
   )
-  if (!taken && !(await takeOverDead(db, key, value))) return null
-  const beat = setInterval(async () => await heartbeat(db, key, mine.owner), HEARTBEAT_MS)
+  if (!taken && !(await takeOver(db, key, current))) return null
+  // The value this holder wrote last, and the one a heartbeat in flight is writing: the row is ours while it holds
+  // either (a holder that took over replaced it with its own).
+  let next = current
+  const beat = setInterval(async () => {
+    next = JSON.stringify({ ...mine, heartbeat: Date.now() })
+    if (await compareAndSet(db, key, current, next)) current = next
+  }, heartbeatMs)
   beat.unref()
   return {
     async release() {
       clearInterval(beat)
-      await runSql(db, sql`delete from app_state where key = ${key} and value ->> '$.owner' = ${mine.owner}`)
+      try {
+        await runSql(db, sql`delete from app_state where key = ${key} and value in (${current}, ${next})`)
+      } catch {
+        // The database is closing (shutdown); the lock's heartbeat stops with this process, so it expires.
+      }
     },
   }
 }
@@ -55,24 +63,19 @@ export async function isPullLocked(db: Db, integrationId: number): Promise<boole
   return !!holder && alive(holder.holder)
 }
 
-/** Replaces the row (compare-and-swap on its exact value) when its holder's process on this machine has exited. */
-async function takeOverDead(db: Db, key: string, value: string): Promise<boolean> {
+/** Replaces the row when its holder is not alive: expired heartbeat, exited process on this machine, or unreadable. */
+async function takeOver(db: Db, key: string, value: string): Promise<boolean> {
   const current = await readHolder(db, key)
   if (!current || alive(current.holder)) return false
-  return (
-    (await allRows(db, sql`update app_state set value = ${value} where key = ${key} and value = ${current.raw} returning key`)).length > 0
-  )
+  return await compareAndSet(db, key, current.raw, value)
 }
 
-async function heartbeat(db: Db, key: string, owner: string) {
+/** Writes `value` if the row still holds exactly `expected` (no one took it over or beat its heart meanwhile). */
+async function compareAndSet(db: Db, key: string, expected: string, value: string): Promise<boolean> {
   try {
-    await runSql(
-      db,
-      sql`update app_state set value = json_set(value, '$.heartbeat', ${Date.now()})
-      where key = ${key} and value ->> '$.owner' = ${owner}`,
-    )
+    return (await runSql(db, sql`update app_state set value = ${value} where key = ${key} and value = ${expected}`)) > 0
   } catch {
-    // The database is closing (shutdown); the pull is being stopped with it.
+    return false // the database is closing (shutdown); the pull is being stopped with it
   }
 }
 

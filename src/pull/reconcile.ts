@@ -2,6 +2,7 @@
 // WordPress changes), and the plugin may push rows while a pull runs; so a stored row is deleted only when it was
 // stored before the pull began, the listing did not show it, and WordPress confirms it has no such id.
 import { sql } from 'drizzle-orm'
+import { idList } from '../content/json-params'
 import { allRows, type Db } from '../db/client'
 import { PullError } from './errors'
 import { PER_PAGE } from './wp-pages'
@@ -40,20 +41,20 @@ export async function untouchedSince(
   before: string,
   taxonomy?: string,
 ): Promise<number[]> {
-  const list = JSON.stringify(ids)
+  const list = idList(db.engine, ids)
   const rows =
     kind === 'items'
       ? await allRows<{ id: number }>(
           db,
           sql`
           select external_id as id from content where integration_id = ${integrationId} and updated_at < ${before}
-            and external_id in (select value from json_each(${list}))`,
+            and external_id in ${list}`,
         )
       : await allRows<{ id: number }>(
           db,
           sql`
           select external_id as id from content_taxonomy where integration_id = ${integrationId} and taxonomy = ${taxonomy ?? ''}
-            and updated_at < ${before} and external_id in (select value from json_each(${list}))`,
+            and updated_at < ${before} and external_id in ${list}`,
         )
   return rows.map((r) => r.id)
 }

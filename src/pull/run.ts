@@ -72,7 +72,7 @@ export async function executePull(deps: PullDeps, job: PreparedPull, opts: PullO
     counts.requests = progress.client?.requests ?? 0
     return await record(deps.db, job, opts.source, counts, error)
   } finally {
-    job.lock.release()
+    await job.lock.release()
   }
 }
 

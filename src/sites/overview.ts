@@ -23,6 +23,12 @@ export const SITES_PAGE_SIZE = 50
 
 export type SiteOverview = { sites: SiteSummary[]; counts: StatusCounts; page: number; pageSize: number }
 
+/** config_json's content_types.<field> as text: json_extract on SQLite, #>> on PostgreSQL. */
+const contentTypesField = (db: Db, field: 'last_structure_fetch' | 'received_at') =>
+  db.engine === 'postgres'
+    ? sql<string | null>`(${integrations.configJson}::json #>> ${`{content_types,${field}}`})`
+    : sql<string | null>`json_extract(${integrations.configJson}, ${`$.content_types.${field}`})`
+
 /** One page of the sites the caller may see, with their status, and the counts per status over all of them. */
 export async function siteOverview(db: Db, caller: Caller, page = 1, now = Date.now()): Promise<SiteOverview> {
   // Only the one field the status needs is pulled out of config_json, not the whole structure. Every row
@@ -34,8 +40,8 @@ export async function siteOverview(db: Db, caller: Caller, page = 1, now = Date.
       url: sites.url,
       isActive: sites.isActive,
       integrationActive: integrations.isActive,
-      lastFetch: sql<string | null>`json_extract(${integrations.configJson}, '$.content_types.last_structure_fetch')`,
-      receivedAt: sql<string | null>`json_extract(${integrations.configJson}, '$.content_types.received_at')`,
+      lastFetch: contentTypesField(db, 'last_structure_fetch'),
+      receivedAt: contentTypesField(db, 'received_at'),
     })
     .from(sites)
     .leftJoin(integrations, and(eq(integrations.siteId, sites.id), eq(integrations.platform, 'wordpress')))

@@ -1,12 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { startServer, type TestServer } from '../helpers/server'
-import { sqliteOf } from '../../src/db/sqlite'
+import { eq, sql } from 'drizzle-orm'
+import { runSql } from '../../src/db/client'
+import { users } from '../../src/db/schema'
+import { startServer, TEST_ENGINE, type TestServer } from '../helpers/server'
 
 let s: TestServer
 beforeAll(async () => {
   s = await startServer()
 }, 30_000)
 afterAll(() => s.stop(), 30_000)
+
+/** A real failure inside the database whenever a refresh token is written: a trigger, in each engine's dialect. */
+const FAIL_REFRESH_INSERT =
+  TEST_ENGINE === 'postgres'
+    ? {
+        create: [
+          `create function fail_refresh_insert() returns trigger language plpgsql as $$ begin raise exception 'disk on fire'; end $$`,
+          'create trigger fail_refresh_insert before insert on refresh_tokens for each row execute function fail_refresh_insert()',
+        ],
+        drop: ['drop trigger fail_refresh_insert on refresh_tokens', 'drop function fail_refresh_insert()'],
+      }
+    : {
+        create: [`create trigger fail_refresh_insert before insert on refresh_tokens begin select raise(abort, 'disk on fire'); end`],
+        drop: ['drop trigger fail_refresh_insert'],
+      }
 
 describe('POST /auth/refresh/', () => {
   it('answers a new access and a new refresh, and the old refresh stops working', async () => {
@@ -36,14 +53,14 @@ describe('POST /auth/refresh/', () => {
 
   it('rotates in one transaction: a failure while storing the new token leaves the old one usable', async () => {
     const u = await s.user()
-    // A real failure inside SQLite at the moment the new refresh token is written.
-    sqliteOf(s.db).run(`create trigger fail_refresh_insert before insert on refresh_tokens begin select raise(abort, 'disk on fire'); end`)
+    // A real failure inside the database at the moment the new refresh token is written.
+    for (const statement of FAIL_REFRESH_INSERT.create) await runSql(s.db, sql.raw(statement))
     try {
       const failed = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })
       expect(failed.status).toBe(500)
       expect(failed.text).not.toContain('disk on fire')
     } finally {
-      sqliteOf(s.db).run('drop trigger fail_refresh_insert')
+      for (const statement of FAIL_REFRESH_INSERT.drop) await runSql(s.db, sql.raw(statement))
     }
     // The retry is not mistaken for reuse of a rotated token (which would revoke the family).
     const retry = await s.call('POST', '/api/v1/auth/refresh/', { body: { refresh: u.refresh } })
@@ -116,7 +133,11 @@ describe('GET /auth/me/', () => {
 
   it('refuses an access token signed under an older token version', async () => {
     const u = await s.user()
-    sqliteOf(s.db).run('update users set token_version = token_version + 1 where id = ?', [u.id])
+    await s.db
+      .update(users)
+      .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
+      .where(eq(users.id, u.id))
+      .run()
     const res = await s.call('GET', '/api/v1/auth/me/', { token: u.token })
     expect(res.status).toBe(401)
     expect(res.body.code).toBe('token_not_valid')

@@ -1,14 +1,17 @@
 // Restart survival with real server processes on one data dir: changes queued before a stop, and a lease left by a
 // holder that never answered, are delivered after the next start (the worker nudges the plugin on start-up; the
 // "plugin" here is a loopback receiver that verifies the nudge, polls and answers like the real one).
-import { afterAll, describe, expect, it } from 'bun:test'
-import { Database } from 'bun:sqlite'
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { sql } from 'drizzle-orm'
 import { createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
-import { seedStructure, TEST_SECRET } from '../helpers/server'
+import { dbFile } from '../../src/config'
+import { closeDb, openDb, runSql } from '../../src/db/client'
+import { sharedPostgres } from '../helpers/postgres'
+import { seedStructure, TEST_ENGINE, TEST_SECRET } from '../helpers/server'
 import { freePort, runCli } from '../multi-process/serve-process'
 import { post } from './helpers'
 
@@ -17,6 +20,13 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.st
 const dir = mkdtempSync(join(tmpdir(), 'igny8-restart-'))
 const procs: Subprocess[] = []
 let receiver: ReturnType<typeof Bun.serve> | undefined
+// The data dir's SQLite file, or (IGNY8_TEST_ENGINE=postgres) a fresh database of the suite's PostgreSQL.
+let databaseUrl: string | undefined
+const database = () => (databaseUrl ? ['--database-url', databaseUrl] : [])
+
+beforeAll(async () => {
+  if (TEST_ENGINE === 'postgres') databaseUrl = await (await sharedPostgres()).createDatabase()
+}, 60_000)
 
 afterAll(() => {
   for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL')
@@ -37,6 +47,7 @@ async function serve(port: number) {
       String(port),
       '--data-dir',
       dir,
+      ...database(),
       '--secret',
       TEST_SECRET,
       '--pull-allow-private',
@@ -72,7 +83,7 @@ async function serve(port: number) {
 
 describe('igny8 serve restarted on the same data dir', () => {
   it('delivers what was pending and what a lost lease held', async () => {
-    expect(runCli(['user', 'create', '--email', 'r@example.com', '--password', 'correct horse battery'], dir).code).toBe(0)
+    expect(runCli(['user', 'create', '--email', 'r@example.com', '--password', 'correct horse battery', ...database()], dir).code).toBe(0)
     const port = freePort()
     const a = await serve(port)
     const token = (await a.call('POST', '/api/v1/auth/login/', undefined, { email: 'r@example.com', password: 'correct horse battery' }))
@@ -99,9 +110,9 @@ describe('igny8 serve restarted on the same data dir', () => {
     expect(await a.stop()).toBe(0)
 
     // Five minutes pass while the server is down: the lease has run out.
-    const db = new Database(join(dir, 'igny8.db'))
-    db.run('update content_changes set lease_expires_at = ? where id = ?', [Date.now() - 1, lost.id])
-    db.close()
+    const db = openDb(databaseUrl ?? dbFile({ dataDir: dir }))
+    await runSql(db, sql`update content_changes set lease_expires_at = ${Date.now() - 1} where id = ${lost.id}`)
+    await closeDb(db)
 
     // The "plugin": verifies the nudge, polls, applies, answers.
     const applied: number[] = []

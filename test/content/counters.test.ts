@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
-import { sqliteOf } from '../../src/db/sqlite'
+import { sql, type SQL } from 'drizzle-orm'
+import { allRows } from '../../src/db/client'
 
 let s: TestServer
 beforeAll(async () => {
@@ -53,22 +54,19 @@ describe('kept counters', () => {
           })
         }
       }
-      const recount = (sql: string) =>
-        Object.fromEntries((sqliteOf(s.db).query(sql).all(c.integrationId) as { k: string; n: number }[]).map((r) => [r.k, r.n]))
+      const byKey = async (query: SQL) => Object.fromEntries((await allRows<{ k: string; n: number }>(s.db, query)).map((r) => [r.k, r.n]))
       const kept = (kind: string) =>
-        Object.fromEntries(
-          (
-            sqliteOf(s.db)
-              .query('select slug k, synced_count n from type_counters where integration_id = ? and kind = ? and synced_count != 0')
-              .all(c.integrationId, kind) as { k: string; n: number }[]
-          ).map((r) => [r.k, r.n]),
+        byKey(
+          sql`select slug k, synced_count n from type_counters where integration_id = ${c.integrationId} and kind = ${kind} and synced_count != 0`,
         )
-      expect(kept('post_type')).toEqual(recount('select post_type k, count(*) n from content where integration_id = ? group by post_type'))
-      expect(kept('taxonomy')).toEqual(
-        recount('select taxonomy k, count(*) n from content_taxonomy where integration_id = ? group by taxonomy'),
+      expect(await kept('post_type')).toEqual(
+        await byKey(sql`select post_type k, count(*) n from content where integration_id = ${c.integrationId} group by post_type`),
       )
-      const limits = recount(
-        "select post_type k, count(*) n from content where integration_id = ? and post_type = 'page' group by post_type",
+      expect(await kept('taxonomy')).toEqual(
+        await byKey(sql`select taxonomy k, count(*) n from content_taxonomy where integration_id = ${c.integrationId} group by taxonomy`),
+      )
+      const limits = await byKey(
+        sql`select post_type k, count(*) n from content where integration_id = ${c.integrationId} and post_type = 'page' group by post_type`,
       )
       expect(limits.page ?? 0).toBeLessThanOrEqual(15)
     })

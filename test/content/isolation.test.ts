@@ -1,6 +1,6 @@
 // Tenant isolation on the content-sync and sync-log routes: another tenant's integration is a 404, bad credentials 401.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Caller } from '../../src/auth/caller'
 import { users } from '../../src/db/schema'
 import { statusCounts, syncedItems, syncedTerms } from '../../src/content/browse'
@@ -9,7 +9,7 @@ import { NotFound } from '../../src/http/errors'
 import { listIntegrationEvents } from '../../src/sync-log/service'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
-import { sqliteOf } from '../../src/db/sqlite'
+import { allRows } from '../../src/db/client'
 
 let s: TestServer
 let victim: Awaited<ReturnType<typeof connectedSite>>
@@ -34,7 +34,9 @@ const routes = (base: string) =>
 
 describe('content routes across tenants', () => {
   it('answer 404 to another site key and another user, and change nothing', async () => {
-    const before = sqliteOf(s.db).query('select count(*) n from content').get()
+    const stored = () => allRows(s.db, sql`select integration_id, external_id, title, fingerprint from content order by id`)
+    const before = await stored()
+    expect(before).toHaveLength(1)
     for (const [method, path, body] of routes(victim.base)) {
       for (const token of [attacker.key, attacker.user.token]) {
         const res = await s.call(method, path, { token, body })
@@ -42,7 +44,7 @@ describe('content routes across tenants', () => {
         expect(res.text).not.toContain('Secret')
       }
     }
-    expect(sqliteOf(s.db).query('select count(*) n from content').get()).toEqual(before)
+    expect(await stored()).toEqual(before)
     expect(await victim.synced('post_types', 'post')).toBe(1)
     expect(await victim.synced('taxonomies', 'category')).toBe(1)
   })

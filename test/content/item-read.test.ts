@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
-import { sqliteOf } from '../../src/db/sqlite'
+import { sql } from 'drizzle-orm'
+import { firstRow, runSql } from '../../src/db/client'
 
 let s: TestServer
 beforeAll(async () => {
@@ -13,14 +14,12 @@ afterAll(() => s.stop(), 30_000)
 type Site = Awaited<ReturnType<typeof connectedSite>>
 const read = (c: Site, id: number | string, token = c.key, slash = '/') => s.call('GET', `${c.base}/content/${id}${slash}`, { token })
 /** A push-back change row as the changes service stores it (state set directly: this route only reads it). */
-const change = (c: Site, externalId: number, state: string) =>
-  (
-    sqliteOf(s.db)
-      .query(
-        `insert into content_changes (integration_id, kind, external_id, post_type, fields_json, state) values (?, 'update', ?, 'post', '{}', ?) returning id`,
-      )
-      .get(c.integrationId, externalId, state) as { id: number }
-  ).id
+const change = async (c: Site, externalId: number, state: string) =>
+  (await firstRow<{ id: number }>(
+    s.db,
+    sql`insert into content_changes (integration_id, kind, external_id, post_type, fields_json, state)
+        values (${c.integrationId}, 'update', ${externalId}, 'post', '{}', ${state}) returning id`,
+  ))!.id
 
 describe('GET /integration/integrations/{id}/content/{external_id}/', () => {
   it('answers every stored field to the site API key and to its user, with and without the trailing slash', async () => {
@@ -63,6 +62,15 @@ describe('GET /integration/integrations/{id}/content/{external_id}/', () => {
     }
   })
 
+  it('echoes the term ids exactly as sent: taxonomies in the order sent, ids in the order sent', async () => {
+    const c = await connectedSite(s)
+    const terms = { post_tag: [41, 40], category: [12], product_cat: [] }
+    await c.content({ items: [post(7, { terms })] })
+    const wire = `"terms":${JSON.stringify(terms)}`
+    expect((await read(c, 7)).text).toContain(wire)
+    expect((await s.call('GET', `${c.base}/content/`, { token: c.key })).text).toContain(wire)
+  })
+
   it('answers null for body fields never sent', async () => {
     const c = await connectedSite(s)
     await c.content({ items: [post(6)] })
@@ -78,16 +86,14 @@ describe('GET /integration/integrations/{id}/content/{external_id}/', () => {
   it('names the open change of that post: pending, delivering or conflict, never a finished one or another post’s', async () => {
     const c = await connectedSite(s)
     await c.content({ items: [post(1), post(2)] })
-    change(c, 2, 'pending')
+    await change(c, 2, 'pending')
     for (const state of ['applied', 'failed', 'cancelled']) {
-      change(c, 1, state)
+      await change(c, 1, state)
       expect((await read(c, 1)).body.data.pending_change).toBeNull()
     }
     for (const state of ['pending', 'delivering', 'conflict']) {
-      sqliteOf(s.db)
-        .query(`update content_changes set state = 'cancelled' where integration_id = ? and external_id = 1`)
-        .run(c.integrationId)
-      const id = change(c, 1, state)
+      await runSql(s.db, sql`update content_changes set state = 'cancelled' where integration_id = ${c.integrationId} and external_id = 1`)
+      const id = await change(c, 1, state)
       expect((await read(c, 1)).body.data.pending_change).toBe(id)
     }
   })

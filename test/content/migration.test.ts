@@ -1,3 +1,4 @@
+// SQLite only (a SQLite file whatever IGNY8_TEST_ENGINE says; test/engines.ts keeps it out of the PostgreSQL pass).
 // Upgrading a database from before 0004: existing content gets its UTC sort key and existing terms their
 // tree paths, so listings are right without waiting for the plugin to resend anything.
 import { afterAll, describe, expect, it } from 'bun:test'
@@ -19,7 +20,7 @@ const tempDir = () => {
   return d
 }
 
-describe('migrations 0004 and 0005 on a populated database', () => {
+describe('SQLite: migrations 0004 and 0005 on a populated database', () => {
   it('fill modified_at_utc and tree_path/depth for rows stored before them', async () => {
     const db = openDb(join(tempDir(), 'igny8.db'))
     const before = tempDir()

@@ -112,6 +112,26 @@ describe('POST /integration/integrations/{id}/sync-content/', () => {
     expect(Object.keys(dup.body.errors)).toEqual(['items.1.external_id'])
   })
 
+  // PostgreSQL's text cannot hold U+0000, so neither engine stores it: the same 400 on both, naming the field.
+  const nul: [Record<string, unknown>, string][] = [
+    [{ title: 'a\u0000b' }, 'items.1.title'],
+    [{ slug: '\u0000' }, 'items.1.slug'],
+    [{ status: 'pub\u0000' }, 'items.1.status'],
+    [{ url: 'https://x/\u0000' }, 'items.1.url'],
+    [{ seo: { title: null, description: 'd\u0000' } }, 'items.1.seo.description'],
+    [{ content: '<p>\u0000</p>' }, 'items.1.content'],
+    [{ excerpt: '\u0000' }, 'items.1.excerpt'],
+    [{ author: { id: 1, name: 'A\u0000' } }, 'items.1.author.name'],
+  ]
+  for (const [extra, path] of nul)
+    it(`refuses a NUL character in ${path} with 400 naming it, storing nothing`, async () => {
+      const c = await connectedSite(s)
+      const res = await c.content({ items: [post(1), post(2, extra)] })
+      expect(res.status).toBe(400)
+      expect(Object.keys(res.body.errors)).toEqual([path])
+      expect(await c.synced('post_types', 'post')).toBe(0)
+    })
+
   it('accepts only deletions with no items, and 1,000 items in one batch', async () => {
     const c = await connectedSite(s)
     await s.call('PATCH', `${c.base}/content-types/`, { token: c.user.token, body: { post_types: { post: { fetch_limit: 5000 } } } })
@@ -132,13 +152,14 @@ describe('POST /integration/integrations/{id}/sync-content/', () => {
 })
 
 describe('GET /integration/integrations/{id}/content/', () => {
-  it('filters by post_type, status and search (LIKE wildcards are literal)', async () => {
+  it('filters by post_type, status and search (LIKE wildcards are literal, ASCII case folded)', async () => {
     const c = await connectedSite(s)
     await c.content({
       items: [
         post(1, { title: 'Hello world' }),
         post(2, { title: '100% pure', status: 'draft' }),
         { ...post(3), post_type: 'page', title: 'About' },
+        { ...post(4), post_type: 'page', title: 'Été à Paris', slug: 'ete-a-paris' },
       ],
     })
     const q = async (qs: string) =>
@@ -148,5 +169,17 @@ describe('GET /integration/integrations/{id}/content/', () => {
     expect(await q('search=hello')).toEqual([1])
     expect(await q('search=%25')).toEqual([2])
     expect(await q('search=_')).toEqual([])
+    // Only ASCII letters match across case (SQLite's LIKE; ILIKE over COLLATE "C" on PostgreSQL).
+    expect(await q('search=PARIS')).toEqual([4])
+    expect(await q('search=ETE-A')).toEqual([4])
+    expect(await q(`search=${encodeURIComponent('Été')}`)).toEqual([4])
+    expect(await q(`search=${encodeURIComponent('été')}`)).toEqual([])
+    const counted = await s.call('GET', `${c.base}/content/?search=PARIS`, { token: c.key })
+    expect(counted.body.count).toBe(1)
+    for (const field of ['search', 'status']) {
+      const bad = await s.call('GET', `${c.base}/content/?${field}=a%00`, { token: c.key })
+      expect(bad.status).toBe(400)
+      expect(Object.keys(bad.body.errors)).toEqual([field])
+    }
   })
 })

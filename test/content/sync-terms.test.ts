@@ -72,4 +72,13 @@ describe('POST /integration/integrations/{id}/sync-terms/', () => {
     expect(Object.keys(res.body.errors)).toEqual(['terms.1.parent'])
     expect(await c.synced('taxonomies', 'category')).toBe(0)
   })
+
+  it('refuses a NUL character in a name, slug or description with 400 naming it, storing nothing (PostgreSQL text cannot hold it)', async () => {
+    const c = await connectedSite(s)
+    for (const field of ['name', 'slug', 'description']) {
+      const res = await c.terms({ terms: [cat(1, 'A'), { ...cat(2, 'B'), [field]: 'x\u0000' }] })
+      expect([res.status, Object.keys(res.body.errors)]).toEqual([400, [`terms.1.${field}`]])
+    }
+    expect(await c.synced('taxonomies', 'category')).toBe(0)
+  })
 })

@@ -3,7 +3,8 @@ import { readContentTypes } from '../../src/integrations/structure'
 import { parseConfig, STALE_AFTER_MS } from '../../src/integrations/config'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
-import { sqliteOf } from '../../src/db/sqlite'
+import { eq } from 'drizzle-orm'
+import { integrations } from '../../src/db/schema'
 
 let s: TestServer
 beforeAll(async () => {
@@ -36,6 +37,24 @@ describe('GET /integration/integrations/{id}/content/ order', () => {
     const list = await s.call('GET', `${c.base}/content/`, { token: c.key })
     expect(list.body.results.map((r: any) => r.external_id)).toEqual([1, 2])
   })
+
+  it('lists items without modified_at last, newest id first among them, on every page', async () => {
+    const c = await connectedSite(s)
+    await c.content({
+      items: [
+        post(1, { modified_at: null }),
+        post(2, { modified_at: '2025-11-22T10:00:00Z' }),
+        post(3, { modified_at: null }),
+        post(4, { modified_at: '2025-11-21T10:00:00Z' }),
+      ],
+    })
+    const ids = async (qs: string) =>
+      (await s.call('GET', `${c.base}/content/?${qs}`, { token: c.key })).body.results.map((r: any) => r.external_id)
+    expect(await ids('')).toEqual([2, 4, 3, 1])
+    expect(await ids('post_type=post')).toEqual([2, 4, 3, 1])
+    expect(await ids('status=publish')).toEqual([2, 4, 3, 1])
+    expect([...(await ids('page_size=3&page=1')), ...(await ids('page_size=3&page=2'))]).toEqual([2, 4, 3, 1])
+  })
 })
 
 describe('stale (content-types)', () => {
@@ -54,7 +73,7 @@ describe('stale (content-types)', () => {
     expect(res.body.data.last_structure_fetch).toBe('2099-01-01T00:00:00Z')
     expect(res.body.data.stale).toBe(false)
     const config = parseConfig(
-      (sqliteOf(s.db).query('select config_json as c from integrations where id = ?').get(c.integrationId) as { c: string }).c,
+      (await s.db.select({ c: integrations.configJson }).from(integrations).where(eq(integrations.id, c.integrationId)).get())!.c,
     )
     // 26 h and a minute later by the server's clock the push is stale, though the plugin's time is decades ahead.
     expect((await readContentTypes(s.db, c.integrationId, config, Date.now() + STALE_AFTER_MS + 60_000)).stale).toBe(true)

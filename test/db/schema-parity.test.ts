@@ -113,6 +113,9 @@ function describeSchema(side: Side, schema: Record<string, unknown>): string[] {
     }
     for (const ix of t.indexes) {
       const cols = ix.config.columns.map((c) => ('name' in c && typeof c.name === 'string' ? c.name : '<expression>'))
+      // Every SQLite index ends in the rowid (the `id` column where that is the key), said or not; PostgreSQL's must
+      // say it to serve the same "…, id" order, so a trailing id is the same index on either side.
+      if (!ix.config.unique && cols.at(-1) === 'id' && t.columns.some((c) => c.name === 'id' && c.primary)) cols.pop()
       lines.push(`${ix.config.unique ? 'unique index' : 'index'} ${ix.config.name} on ${t.name}(${cols.join(', ')})`)
     }
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startServer, TEST_ENGINE, type TestServer } from '../helpers/server'
-import { sqliteOf } from '../../src/db/sqlite'
+import { sql } from 'drizzle-orm'
+import { runSql } from '../../src/db/client'
 
 let s: TestServer
 beforeAll(async () => {
@@ -19,14 +20,14 @@ describe('GET /api/v1/health/', () => {
   })
 
   it('answers 503 with db "error" when the database cannot be read', async () => {
-    sqliteOf(s.db).exec('ALTER TABLE users RENAME TO users_hidden')
+    await runSql(s.db, sql.raw('ALTER TABLE users RENAME TO users_hidden'))
     try {
       const res = await s.call('GET', '/api/v1/health/')
       expect(res.status).toBe(503)
       expect(res.body.data.db).toBe('error')
       expect(res.text).not.toContain('users')
     } finally {
-      sqliteOf(s.db).exec('ALTER TABLE users_hidden RENAME TO users')
+      await runSql(s.db, sql.raw('ALTER TABLE users_hidden RENAME TO users'))
     }
   })
 })

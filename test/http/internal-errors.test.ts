@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createLogger } from '../../src/log'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
-import { sqliteOf } from '../../src/db/sqlite'
+import { sql } from 'drizzle-orm'
+import { runSql } from '../../src/db/client'
 
 const lines: string[] = []
 let s: TestServer
@@ -20,7 +21,7 @@ describe('an unexpected error', () => {
       body: seedStructure(),
     })
     // Break the table content-types reads, as a damaged database would.
-    sqliteOf(s.db).exec('ALTER TABLE type_counters RENAME TO type_counters_gone')
+    await runSql(s.db, sql.raw('ALTER TABLE type_counters RENAME TO type_counters_gone'))
     try {
       const res = await s.call('GET', `/api/v1/integration/integrations/${site.integrationId}/content-types/`, { token: site.key })
       expect(res.status).toBe(500)
@@ -34,7 +35,7 @@ describe('an unexpected error', () => {
         expect(text).not.toContain(site.key)
       }
     } finally {
-      sqliteOf(s.db).exec('ALTER TABLE type_counters_gone RENAME TO type_counters')
+      await runSql(s.db, sql.raw('ALTER TABLE type_counters_gone RENAME TO type_counters'))
     }
   })
 })

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { integrations } from '../../src/db/schema'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from '../content/helpers'
-import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -9,10 +10,14 @@ beforeAll(async () => {
 }, 30_000)
 afterAll(() => s.stop(), 30_000)
 
-const storedConfig = (id: number) =>
-  (sqliteOf(s.db).query('select config_json as c from integrations where id = ?').get(id) as { c: string }).c
-const writeConfig = (id: number, config: unknown) =>
-  sqliteOf(s.db).query('update integrations set config_json = ? where id = ?').run(JSON.stringify(config), id)
+const storedConfig = async (id: number) =>
+  (await s.db.select({ c: integrations.configJson }).from(integrations).where(eq(integrations.id, id)).get())!.c
+const writeConfig = async (id: number, config: unknown) =>
+  await s.db
+    .update(integrations)
+    .set({ configJson: JSON.stringify(config) })
+    .where(eq(integrations.id, id))
+    .run()
 
 const SERVER_OWNED: [string, unknown][] = [
   ['content_types', { post_types: { post: { label: 'P', count: 1, enabled: true, fetch_limit: '10' } } }],
@@ -27,7 +32,7 @@ describe('PATCH /integration/integrations/{id}/ config_json', () => {
   for (const [key, value] of SERVER_OWNED) {
     it(`refuses the server-owned key ${key} = ${JSON.stringify(value)} with 400 naming config_json.${key}, changing nothing`, async () => {
       const c = await connectedSite(s)
-      const before = storedConfig(c.integrationId)
+      const before = await storedConfig(c.integrationId)
       const res = await s.call('PATCH', `/api/v1/integration/integrations/${c.integrationId}/`, {
         token: c.user.token,
         body: { is_active: false, config_json: { custom: 1, [key]: value } },
@@ -35,7 +40,7 @@ describe('PATCH /integration/integrations/{id}/ config_json', () => {
       expect(res.status).toBe(400)
       expect(res.body.code).toBe('invalid')
       expect(Object.keys(res.body.errors)).toEqual([`config_json.${key}`])
-      expect(storedConfig(c.integrationId)).toBe(before)
+      expect(await storedConfig(c.integrationId)).toBe(before)
       expect((await s.call('GET', `${c.base}/`, { token: c.user.token })).body.data.is_active).toBe(true)
     })
   }
@@ -63,7 +68,7 @@ describe('PATCH /integration/integrations/{id}/ config_json', () => {
     const bad = await patch({ conflict_policy: 'latest_wins' })
     expect(bad.status).toBe(400)
     expect(Object.keys(bad.body.errors)).toEqual(['config_json.conflict_policy'])
-    expect(JSON.parse(storedConfig(c.integrationId)).conflict_policy).toBe('igny8_wins')
+    expect(JSON.parse(await storedConfig(c.integrationId)).conflict_policy).toBe('igny8_wins')
     expect((await patch({ conflict_policy: null })).body.data.config_json).not.toHaveProperty('conflict_policy')
   })
 })
@@ -71,13 +76,13 @@ describe('PATCH /integration/integrations/{id}/ config_json', () => {
 describe('a stored config_json with junk in it', () => {
   it('answers content-types 200 with the valid entries only, and plugin defaults where a value is junk', async () => {
     const c = await connectedSite(s)
-    const config = JSON.parse(storedConfig(c.integrationId))
+    const config = JSON.parse(await storedConfig(c.integrationId))
     config.content_types.post_types.junk = 'not an entry'
     config.content_types.post_types.bad = { label: 'Bad', count: 'many', enabled: true, fetch_limit: 10 }
     config.content_types.taxonomies = ['not', 'a', 'map']
     config.content_type_overrides = { post_types: { post: { fetch_limit: 'none' }, page: 5 }, taxonomies: 'x' }
     config.plugin_connection_enabled = 'yes'
-    writeConfig(c.integrationId, config)
+    await writeConfig(c.integrationId, config)
     const res = await s.call('GET', `${c.base}/content-types/`, { token: c.key })
     expect(res.status).toBe(200)
     expect(Object.keys(res.body.data.post_types).sort()).toEqual(['page', 'post', 'product'])
@@ -90,9 +95,9 @@ describe('a stored config_json with junk in it', () => {
 
   it('keeps enforcing the plugin fetch_limit when a stored override limit is a string', async () => {
     const c = await connectedSite(s)
-    const config = JSON.parse(storedConfig(c.integrationId))
+    const config = JSON.parse(await storedConfig(c.integrationId))
     config.content_type_overrides = { post_types: { post: { fetch_limit: '100000' } } }
-    writeConfig(c.integrationId, config)
+    await writeConfig(c.integrationId, config)
     const res = await c.content({ items: Array.from({ length: 101 }, (_, i) => post(i + 1)) })
     expect(res.status).toBe(200)
     expect(res.body.data.created).toBe(100)
@@ -101,16 +106,16 @@ describe('a stored config_json with junk in it', () => {
 
   it('lets a later push and an override patch succeed, writing back a clean config', async () => {
     const c = await connectedSite(s)
-    const config = JSON.parse(storedConfig(c.integrationId))
+    const config = JSON.parse(await storedConfig(c.integrationId))
     config.content_type_overrides = { post_types: { post: { enabled: 'no' } } }
     config.content_types.post_types.junk = 7
-    writeConfig(c.integrationId, config)
+    await writeConfig(c.integrationId, config)
     const patch = await s.call('PATCH', `${c.base}/content-types/`, {
       token: c.user.token,
       body: { post_types: { page: { fetch_limit: 5 } } },
     })
     expect(patch.status).toBe(200)
-    const after = JSON.parse(storedConfig(c.integrationId))
+    const after = JSON.parse(await storedConfig(c.integrationId))
     expect(after.content_type_overrides.post_types).toEqual({ page: { fetch_limit: 5 } })
     expect(after.content_types.post_types).not.toHaveProperty('junk')
   })

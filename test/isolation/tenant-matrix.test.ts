@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { eq, sql } from 'drizzle-orm'
 import { createAccessSigner } from '../../src/auth/tokens'
+import { firstRow } from '../../src/db/client'
 import { apiKeys, integrations, sites } from '../../src/db/schema'
 import { seedStructure, startServer, TEST_SECRET, type CallOptions, type TestServer } from '../helpers/server'
 
@@ -94,7 +95,8 @@ async function victimSnapshot(): Promise<string> {
     site: await s.db.select().from(sites).where(eq(sites.id, id)).all(),
     keys: await s.db.select().from(apiKeys).where(eq(apiKeys.siteId, id)).all(),
     integrations: await s.db.select().from(integrations).where(eq(integrations.siteId, id)).all(),
-    totals: s.db.get(
+    totals: await firstRow(
+      s.db,
       sql`select (select count(*) from sites) s, (select count(*) from api_keys) k, (select count(*) from integrations) i, (select count(*) from sync_events) e`,
     ),
   })

@@ -3,10 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import { writeState } from '../../src/cron/app-state'
+import { takePullLock } from '../../src/pull/pull-lock'
 import { isPullRunning, runPull } from '../../src/pull/service'
+import { sql } from 'drizzle-orm'
+import { allRows } from '../../src/db/client'
 import { startServer, TEST_SECRET, type TestServer } from '../helpers/server'
 import { fakeWordPress, type FakeWordPress } from './fake-wordpress'
-import { sqliteOf } from '../../src/db/sqlite'
 
 const ENTRY = join(import.meta.dir, '..', '..', 'src', 'index.ts')
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IGNY8_'))) as Record<string, string>
@@ -33,10 +35,11 @@ async function pullableSite() {
   return site
 }
 
-/** `igny8 cron run-now` in a child process over the same data dir, without blocking this process's fake WordPress. */
+/** `igny8 cron run-now` in a child process over the same database, without blocking this process's fake WordPress. */
 async function cronRunNow() {
+  const database = s.ctx.config.databaseUrl ? ['--database-url', s.ctx.config.databaseUrl] : []
   const proc = Bun.spawn(
-    [process.execPath, ENTRY, 'cron', 'run-now', '--data-dir', s.dir, '--secret', TEST_SECRET, '--pull-allow-private'],
+    [process.execPath, ENTRY, 'cron', 'run-now', '--data-dir', s.dir, ...database, '--secret', TEST_SECRET, '--pull-allow-private'],
     { env, stdout: 'pipe', stderr: 'pipe' },
   )
   const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000)
@@ -97,6 +100,22 @@ describe('the pull lock', () => {
     await writeState(s.db, key, JSON.stringify({ ...live, host: 'elsewhere', heartbeat: Date.now() - 10 * 60_000 }))
     const late = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/pull/`, { token: owner.token, body: {} })
     expect(late.status).toBe(200)
-    expect(sqliteOf(s.db).query('select count(*) as n from app_state where key = ?').get(key)).toEqual({ n: 0 }) // released
+    expect(await allRows(s.db, sql`select key from app_state where key = ${key}`)).toEqual([]) // released
+  })
+
+  it('keeps its row fresh with heartbeats, refuses a second taker meanwhile, and releases after a heartbeat', async () => {
+    const site = await pullableSite()
+    const key = `pull_lock:${site.integrationId}`
+    const heartbeatOf = async () =>
+      JSON.parse((await allRows<{ value: string }>(s.db, sql`select value from app_state where key = ${key}`))[0]!.value)
+        .heartbeat as number
+    const lock = (await takePullLock(s.db, site.integrationId, 30))!
+    expect(lock).not.toBeNull()
+    const first = await heartbeatOf()
+    await Bun.sleep(150)
+    expect(await heartbeatOf()).toBeGreaterThan(first)
+    expect(await takePullLock(s.db, site.integrationId)).toBeNull()
+    await lock.release()
+    expect(await allRows(s.db, sql`select key from app_state where key = ${key}`)).toEqual([])
   })
 })

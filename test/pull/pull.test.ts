@@ -2,10 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
 import { runDailyJob } from '../../src/cron/service'
+import { integrations } from '../../src/db/schema'
 import { startServer, type TestServer } from '../helpers/server'
 import { startWordPress, type WordPress } from '../wordpress/harness'
-import { sqliteOf } from '../../src/db/sqlite'
 
 let wp: WordPress
 let s: TestServer
@@ -171,9 +172,14 @@ describe('runDailyJob', () => {
     const structure = { post_types: { post: { label: 'Posts', count: 1 } }, timestamp: new Date(Date.now() - 30 * 3600_000).toISOString() }
     expect((await s.call('POST', `${base(old.integrationId)}/update-structure/`, { token: old.key, body: structure })).status).toBe(200)
     // Staleness follows the server's receive time: date the push as received 30 h ago.
-    sqliteOf(s.db)
-      .query("update integrations set config_json = json_set(config_json, '$.content_types.received_at', ?) where id = ?")
-      .run(structure.timestamp, old.integrationId)
+    const where = eq(integrations.id, old.integrationId)
+    const config = JSON.parse((await s.db.select({ json: integrations.configJson }).from(integrations).where(where).get())!.json)
+    config.content_types.received_at = structure.timestamp
+    await s.db
+      .update(integrations)
+      .set({ configJson: JSON.stringify(config) })
+      .where(where)
+      .run()
 
     const result = await runDailyJob(s.ctx)
     expect(result.ran).toBe(true)

@@ -1,22 +1,30 @@
 // SIGTERM stops a running "Sync now" pull cleanly: `igny8 serve` (a real child process) exits promptly instead of
 // waiting for WordPress, and the pull's event records that it was stopped by the shutdown.
-import { afterAll, describe, expect, it } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
+import { sql } from 'drizzle-orm'
 import { dbFile } from '../../src/config'
-import { openDb } from '../../src/db/client'
+import { allRows, closeDb, openDb } from '../../src/db/client'
 import { login, send } from '../admin/client'
-import { TEST_SECRET, type TestServer } from '../helpers/server'
+import { sharedPostgres } from '../helpers/postgres'
+import { TEST_ENGINE, TEST_SECRET, type TestServer } from '../helpers/server'
 import { fakeWordPress } from './fake-wordpress'
-import { sqliteOf } from '../../src/db/sqlite'
 
 const ENTRY = join(import.meta.dir, '..', '..', 'src', 'index.ts')
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IGNY8_'))) as Record<string, string>
 const dir = mkdtempSync(join(tmpdir(), 'igny8-shutdown-'))
 const wp = fakeWordPress({ posts: 1 })
 let child: Subprocess<'ignore', 'pipe', 'pipe'> | undefined
+// The data dir's SQLite file, or (IGNY8_TEST_ENGINE=postgres) a fresh database of the suite's PostgreSQL.
+let databaseUrl: string | undefined
+const database = () => (databaseUrl ? ['--database-url', databaseUrl] : [])
+
+beforeAll(async () => {
+  if (TEST_ENGINE === 'postgres') databaseUrl = await (await sharedPostgres()).createDatabase()
+}, 60_000)
 
 afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL')
@@ -28,7 +36,19 @@ async function serve() {
   const probe = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() })
   const port = probe.port!
   probe.stop(true)
-  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dir, '--secret', TEST_SECRET, '--pull-allow-private']
+  const args = [
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--data-dir',
+    dir,
+    ...database(),
+    '--secret',
+    TEST_SECRET,
+    '--pull-allow-private',
+  ]
   child = Bun.spawn([process.execPath, ENTRY, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
   const base = `http://127.0.0.1:${port}`
   for (let i = 0; i < 200; i++) {
@@ -56,6 +76,7 @@ describe('SIGTERM during an admin pull', () => {
         'correct horse battery',
         '--data-dir',
         dir,
+        ...database(),
         '--secret',
         TEST_SECRET,
       ],
@@ -107,13 +128,10 @@ describe('SIGTERM during an admin pull', () => {
     expect(Date.now() - t0).toBeLessThan(8000) // not the 15 s a WordPress request may take
     await sync
 
-    const after = openDb(dbFile({ dataDir: dir }))
-    const event = sqliteOf(after).query("select status, error from sync_events where kind = 'pull'").get() as {
-      status: string
-      error: string
-    }
-    sqliteOf(after).close()
-    expect(event.status).toBe('error')
-    expect(event.error).toContain('shutting down')
+    const after = openDb(databaseUrl ?? dbFile({ dataDir: dir }))
+    const [event] = await allRows<{ status: string; error: string }>(after, sql`select status, error from sync_events where kind = 'pull'`)
+    await closeDb(after)
+    expect(event?.status).toBe('error')
+    expect(event?.error).toContain('shutting down')
   }, 60_000)
 })

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { sql } from 'drizzle-orm'
+import { allRows } from '../../src/db/client'
 import { startServer, type TestServer } from '../helpers/server'
-import { sqliteOf } from '../../src/db/sqlite'
 
 let s: TestServer
 beforeAll(async () => {
@@ -114,7 +115,7 @@ describe('/system/sites/{id}/api-keys/', () => {
   it('stores only a hash of the key', async () => {
     const u = await s.user()
     const site = await s.site(u.token)
-    const dump = sqliteOf(s.db).query('select * from api_keys').all()
+    const dump = await allRows(s.db, sql`select * from api_keys`)
     expect(JSON.stringify(dump)).not.toContain(site.key)
   })
 })

@@ -35,8 +35,10 @@ export const content = pgTable(
   },
   (t) => [
     uniqueIndex('content_integration_external_uq').on(t.integrationId, t.externalId),
-    index('content_integration_modified_idx').on(t.integrationId, t.modifiedAtUtc),
-    index('content_integration_type_modified_idx').on(t.integrationId, t.postType, t.modifiedAtUtc),
+    // SQLite's indexes end in the rowid and sort NULLs first; these say both, so a listing page ("modified_at_utc
+    // desc nulls last, id desc") is read backwards from the index on PostgreSQL too, never sorted.
+    index('content_integration_modified_idx').on(t.integrationId, t.modifiedAtUtc.asc().nullsFirst(), t.id),
+    index('content_integration_type_modified_idx').on(t.integrationId, t.postType, t.modifiedAtUtc.asc().nullsFirst(), t.id),
   ],
 )
 

@@ -1,0 +1,173 @@
+// SQLite against PostgreSQL in one run (issue 12): `dist/igny8` on the embedded SQLite, on PostgreSQL with one node,
+// and on PostgreSQL with two nodes sharing the load. For each: content-types and update-structure requests/s and p99
+// (closed loop, BENCH_CONCURRENCY clients for BENCH_SECONDS), and sync-content ingest items/s (batches of 1,000 items,
+// three term ids each, two in flight). PostgreSQL is the suite's own (test/helpers/postgres.ts: Debian's server,
+// loopback, an unprivileged user, default durability settings). Run alone: `npm run bench -- --only engines`.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startPostgres } from '../test/helpers/postgres'
+import { benchItem, loadSpread as spread, type LoadResult } from './load'
+
+const root = join(import.meta.dir, '..')
+const bin = join(root, 'dist/igny8')
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
+const ITEMS = Number(process.env.BENCH_ENGINE_ITEMS ?? 50_000)
+const SECRET = 'bench-secret-0123456789-0123456789-abcdef'
+const USER = { email: 'bench@example.com', password: 'bench-password-1' }
+
+type Setup = { label: string; databaseUrl?: string; nodes: number }
+type Row = { label: string; ct: LoadResult; push: LoadResult; ingest: number }
+
+async function waitHealthy(base: string) {
+  for (let i = 0; i < 150; i++) {
+    if (
+      await fetch(`${base}/health/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return
+    await Bun.sleep(100)
+  }
+  throw new Error(`${base} did not become healthy`)
+}
+
+const structure = (n: number) => ({
+  post_types: { post: { label: 'Posts', count: n, fetch_limit: n }, page: { label: 'Pages', count: 10, fetch_limit: 100 } },
+  taxonomies: {
+    category: { label: 'Categories', count: 50, fetch_limit: 100 },
+    post_tag: { label: 'Tags', count: 500, fetch_limit: 1000 },
+  },
+})
+const item = benchItem
+
+async function measure(setup: Setup): Promise<Row> {
+  const dirs = Array.from({ length: setup.nodes }, () => mkdtempSync(join(tmpdir(), 'igny8-bench-engines-')))
+  const db = setup.databaseUrl ? ['--database-url', setup.databaseUrl] : []
+  const created = spawnSync(bin, [
+    'user',
+    'create',
+    '--email',
+    USER.email,
+    '--password',
+    USER.password,
+    '--admin',
+    '--data-dir',
+    dirs[0]!,
+    '--secret',
+    SECRET,
+    ...db,
+  ])
+  if (created.status !== 0) throw new Error(`user create failed: ${created.stderr}`)
+  const nodes: ChildProcess[] = []
+  const bases: string[] = []
+  try {
+    for (const dir of dirs) {
+      const port = 20000 + Math.floor(Math.random() * 20000)
+      nodes.push(
+        spawn(bin, ['serve', '--port', String(port), '--data-dir', dir, '--secret', SECRET, '--log-level', 'warn', ...db], {
+          stdio: 'inherit',
+        }),
+      )
+      bases.push(`http://127.0.0.1:${port}/api/v1`)
+    }
+    for (const b of bases) await waitHealthy(b)
+    const post = async (path: string, token: string, body: unknown) =>
+      (
+        await fetch(bases[0] + path, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json()
+    const login = await (
+      await fetch(`${bases[0]}/auth/login/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(USER),
+      })
+    ).json()
+    const site = await post('/system/sites/', login.data.access, { name: 'Bench', url: 'https://bench.example.com' })
+    const key = (await post(`/system/sites/${site.data.id}/api-keys/`, login.data.access, {})).data.key as string
+    const integration = (
+      await (
+        await fetch(`${bases[0]}/integration/integrations/?site=${site.data.id}`, { headers: { authorization: `Bearer ${key}` } })
+      ).json()
+    ).results[0].id as number
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
+    const pushBody = JSON.stringify(structure(1_000_000))
+    await fetch(`${bases[0]}/integration/integrations/${integration}/update-structure/`, { method: 'POST', headers, body: pushBody })
+
+    // Ingest: two batches in flight, alternating nodes.
+    let sent = 0
+    let seconds = 0
+    while (sent < ITEMS) {
+      const bodies = [0, 1].map((k) => JSON.stringify({ items: Array.from({ length: 1000 }, (_, i) => item(sent + k * 1000 + i + 1)) }))
+      const t = performance.now()
+      const answers = await Promise.all(
+        bodies.map((body, k) =>
+          fetch(`${bases[k % bases.length]}/integration/integrations/${integration}/sync-content/`, { method: 'POST', headers, body }).then(
+            (r) => r.json(),
+          ),
+        ),
+      )
+      seconds += (performance.now() - t) / 1000
+      for (const a of answers)
+        if (!a.success || a.data.created !== 1000) throw new Error(`${setup.label}: ingest failed: ${JSON.stringify(a).slice(0, 300)}`)
+      sent += 2000
+    }
+    const targets = (path: string, init: RequestInit) =>
+      bases.map((b) => ({ url: `${b}/integration/integrations/${integration}${path}`, init }))
+    const ctTargets = targets('/content-types/', { headers })
+    const opts = { seconds: SECONDS, concurrency: CONCURRENCY }
+    await spread(ctTargets, opts) // warm-up (JIT, statement caches, connection pools)
+    const ct = await spread(ctTargets, opts)
+    const push = await spread(targets('/update-structure/', { method: 'POST', headers, body: pushBody }), {
+      seconds: SECONDS,
+      concurrency: CONCURRENCY,
+    })
+    return { label: setup.label, ct, push, ingest: sent / seconds }
+  } finally {
+    for (const n of nodes) n.kill('SIGTERM')
+    await Promise.all(nodes.map((n) => new Promise((r) => (n.exitCode !== null ? r(null) : n.once('exit', r)))))
+    for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  }
+}
+
+export async function benchEngines(): Promise<void> {
+  const pg = await startPostgres()
+  try {
+    const rows: Row[] = []
+    rows.push(await measure({ label: 'SQLite, one node', nodes: 1 }))
+    rows.push(await measure({ label: 'PostgreSQL, one node', nodes: 1, databaseUrl: await pg.createDatabase() }))
+    rows.push(await measure({ label: 'PostgreSQL, two nodes', nodes: 2, databaseUrl: await pg.createDatabase() }))
+    const f = (n: number, d = 2) => n.toFixed(d)
+    const r = (n: number) => Math.round(n).toLocaleString('en')
+    console.log(
+      `\nEngines (${CONCURRENCY} clients, ${SECONDS} s per row, ${ITEMS.toLocaleString('en')} items ingested first, loopback, ${navigator.hardwareConcurrency} cores)`,
+    )
+    console.log(
+      '| setup | content-types req/s | p99 ms | update-structure req/s | p99 ms | ingest items/s | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    )
+    for (const x of rows)
+      console.log(
+        `| ${x.label} | ${r(x.ct.rps)} | ${f(x.ct.p99)} | ${r(x.push.rps)} | ${f(x.push.p99)} | ${r(x.ingest)} | ${x.ct.errors + x.push.errors} |`,
+      )
+    const [lite, one, two] = rows as [Row, Row, Row]
+    console.log(
+      `\nPostgreSQL one node / SQLite: content-types ${f(one.ct.rps / lite.ct.rps)}×, update-structure ${f(one.push.rps / lite.push.rps)}× (target ≥ 0.5×); ` +
+        `two nodes / one: content-types ${f(two.ct.rps / one.ct.rps)}×, update-structure ${f(two.push.rps / one.push.rps)}× (target > 1×)`,
+    )
+  } finally {
+    await pg.stop()
+  }
+}
+
+if (import.meta.main) {
+  if (spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
+  await benchEngines()
+  process.exit(0)
+}
