@@ -1,6 +1,7 @@
 // Prepared-statement cache for hot paths. Drizzle builds and SQLite compiles a query on every call
 // (~115 µs here); a prepared statement runs in ~14 µs. Keyed per database handle.
 import type { Db } from './client'
+import { directPrepared } from './sqlite'
 
 const caches = new WeakMap<Db, Map<string, unknown>>()
 
@@ -9,6 +10,7 @@ export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
   let cache = caches.get(db)
   if (!cache) caches.set(db, (cache = new Map()))
   let stmt = cache.get(name) as T | undefined
-  if (stmt === undefined) cache.set(name, (stmt = build(db)))
+  // On SQLite, run it on the connection directly (see directPrepared); PostgreSQL keeps Drizzle's.
+  if (stmt === undefined) cache.set(name, (stmt = directPrepared(db, build(db))))
   return stmt
 }
