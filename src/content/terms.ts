@@ -25,7 +25,7 @@ export async function syncTerms(
     integrationId,
     'terms',
     source,
-    async (tx, config) => await applyTermsBatch(db, tx, integrationId, config, batch),
+    async (tx, config) => await applyTermsBatch(tx, integrationId, config, batch),
   )
 }
 
@@ -40,7 +40,7 @@ class ByTaxonomy extends Map<string, number[]> {
   }
 }
 
-async function applyTermsBatch(db: Db, tx: Tx, integrationId: number, config: IntegrationConfig, batch: SyncTerms): Promise<BatchResult> {
+async function applyTermsBatch(tx: Tx, integrationId: number, config: IntegrationConfig, batch: SyncTerms): Promise<BatchResult> {
   const result = emptyResult()
   const taxonomies = effectiveTypes(config, 'taxonomies')
   const counts = new CounterDelta(await readCounters(tx, integrationId, 'taxonomy'))
@@ -94,7 +94,7 @@ async function applyTermsBatch(db: Db, tx: Tx, integrationId: number, config: In
   }
   for (const taxonomy of new Set([...removed.keys(), ...written.keys()])) {
     const children = await detachedChildren(tx, integrationId, taxonomy, [...removed.get(taxonomy), ...written.get(taxonomy)])
-    await refreshTreePaths(db, tx, integrationId, taxonomy, [...written.get(taxonomy), ...children])
+    await refreshTreePaths(tx, integrationId, taxonomy, [...written.get(taxonomy), ...children])
   }
   await applyCounterChanges(tx, integrationId, 'taxonomy', counts.changes())
   return result

@@ -87,9 +87,9 @@ const moveSubtree = (db: Db) =>
  * Recomputes the path of each listed term (written by a batch, or a detached child) from its ancestors'
  * names, and moves each changed term's subtree with it. A term's target path depends only on names and
  * parents, never on other stored paths, so the order of `ids` does not matter. Runs inside the batch's
- * transaction (`db` is the same connection; its prepared statements join it).
+ * transaction, its prepared statements on `tx` with it.
  */
-export async function refreshTreePaths(db: Db, tx: Tx, integrationId: number, taxonomy: string, ids: number[]): Promise<void> {
+export async function refreshTreePaths(tx: Tx, integrationId: number, taxonomy: string, ids: number[]): Promise<void> {
   if (!ids.length) return
   // The listed terms and every ancestor, each once (UNION, so a cycle or a shared ancestor ends the walk).
   const rows = await allRows<Row>(

@@ -4,7 +4,6 @@
 import { count, type SQL } from 'drizzle-orm'
 import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { PgDialect } from 'drizzle-orm/pg-core'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
 import { closeSqlite, openSqlite, sqliteRows, sqliteTransaction } from './sqlite'
@@ -45,7 +44,6 @@ export function lockKey(name: string): bigint {
 }
 
 const sqliteDialect = new SQLiteAsyncDialect()
-const pgDialect = new PgDialect()
 
 /** Rows of a raw statement as plain objects, on either engine. */
 export async function allRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
@@ -76,6 +74,3 @@ export async function countRows(db: Db, table: SQLiteTable, where?: SQL): Promis
   const [row] = await db.select({ n: count() }).from(table).where(where)
   return row!.n
 }
-
-/** The SQL text a query compiles to on this engine (tests and query plans). */
-export const sqlText = (db: Db, query: SQL) => (db.engine === 'sqlite' ? sqliteDialect : pgDialect).sqlToQuery(query)

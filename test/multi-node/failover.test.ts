@@ -7,7 +7,8 @@ import postgres from 'postgres'
 import { tryPgJobLock } from '../../src/cron/pg-job-lock'
 import { allRows, closeDb, openDb } from '../../src/db/client'
 import { startPostgres, type PgServer } from '../helpers/postgres'
-import { isDbUnavailable, item, openStructure, seedDatabase, setUpSite, startNode, type Answer, type Node } from './node-process'
+import { isDbUnavailable, item, seedDatabase, setUpSite, startNode, type Answer, type Node } from './node-process'
+import { markedStructure } from '../faults/helpers'
 
 const BATCH = 40
 let pg: PgServer
@@ -29,7 +30,7 @@ async function twoNodes() {
   const [a, b] = await Promise.all([startNode('a', url), startNode('b', url)])
   nodes.push(a!, b!)
   const site = await setUpSite(a!)
-  const push = await a!.call('POST', `${site.path}/update-structure/`, { token: site.key, body: openStructure() })
+  const push = await a!.call('POST', `${site.path}/update-structure/`, { token: site.key, body: markedStructure('Posts', 0) })
   if (push.status !== 200) throw new Error(`first push failed: ${push.text}`)
   return { url, a: a!, b: b!, site }
 }

@@ -153,16 +153,6 @@ export async function setUpSite(node: Node) {
   return { token, key: key.body.data.key as string, integrationId, path: `/api/v1/integration/integrations/${integrationId}` }
 }
 
-/** A structure push with room for every item a test sends (fetch_limit never skips anything). */
-export const openStructure = (marker = 'Posts', n = 0) => ({
-  post_types: {
-    post: { label: marker, count: n, enabled: true, fetch_limit: 1_000_000 },
-    page: { label: marker, count: n, enabled: true, fetch_limit: 1_000_000 },
-  },
-  taxonomies: { category: { label: marker, count: n, enabled: true, fetch_limit: 1_000_000 } },
-  timestamp: new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(),
-})
-
 /** One content item titled `<marker>-<id>`. */
 export const item = (marker: string, id: number, postType = 'post') => ({
   external_id: id,

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { allRows, closeDb, openDb, type Db } from '../../src/db/client'
 import { sharedPostgres } from '../helpers/postgres'
-import { item, openStructure, OWNER, seedDatabase, setUpSite, startNode, type Answer, type Node } from './node-process'
+import { item, OWNER, seedDatabase, setUpSite, startNode, type Answer, type Node } from './node-process'
+import { markedStructure } from '../faults/helpers'
 
 let a: Node
 let b: Node
@@ -16,7 +17,7 @@ beforeAll(async () => {
   await seedDatabase(url)
   ;[a, b] = await Promise.all([startNode('a', url), startNode('b', url)])
   site = await setUpSite(a)
-  const first = await a.call('POST', `${site.path}/update-structure/`, { token: site.key, body: openStructure() })
+  const first = await a.call('POST', `${site.path}/update-structure/`, { token: site.key, body: markedStructure('Posts', 0) })
   if (first.status !== 200) throw new Error(`first push failed: ${first.text}`)
   db = openDb(url)
 }, 120_000)
@@ -31,7 +32,7 @@ describe('two nodes on one PostgreSQL', () => {
     const login = await a.call('POST', '/api/v1/auth/login/', { body: OWNER })
     expect(login.status).toBe(200)
     const marker = `pushed-on-b-${Date.now()}`
-    const push = await b.call('POST', `${site.path}/update-structure/`, { token: site.key, body: openStructure(marker, 7) })
+    const push = await b.call('POST', `${site.path}/update-structure/`, { token: site.key, body: markedStructure(marker, 7) })
     expect(push.status).toBe(200)
     const read = await a.call('GET', `${site.path}/content-types/`, { token: login.body.data.access })
     expect(read.status).toBe(200)
@@ -74,7 +75,7 @@ describe('two nodes on one PostgreSQL', () => {
           if (check(`read ${i}.${k} on ${node.name}`, await node.call('GET', `${site.path}/content-types/`, { token: site.key })))
             done.read++
         } else if (role === 6) {
-          const r = await node.call('POST', `${site.path}/update-structure/`, { token: site.key, body: openStructure(`s${i}.${k}`, k) })
+          const r = await node.call('POST', `${site.path}/update-structure/`, { token: site.key, body: markedStructure(`s${i}.${k}`, k) })
           if (check(`push ${i}.${k} on ${node.name}`, r)) done.push++
         } else {
           // A login per round: the slow password hash, and the login attempt bookkeeping both nodes share.
