@@ -128,12 +128,14 @@ describe('Diagnose', () => {
       `/etc/wordpress/config-127.0.0.1-port-${port}.php`,
       `\nif (!defined('DISABLE_WP_CRON')) define('DISABLE_WP_CRON', true);\n`,
     )
-    // A WP-Cron run started by an earlier page load may still be rescheduling the daily event: set it
-    // overdue until it stays so (no new run can start now).
+    // A wp-cron.php spawned by an earlier page load may still be queued for one of php -S's workers and
+    // would reschedule the daily event when it starts. Holding WP-Cron's own lock for an hour makes any
+    // such run return at once (wp-cron.php runs only while the lock is its own); then set the event
+    // overdue until it stays so.
     await until(
       async () => {
         await wp.wpEval(
-          `wp_clear_scheduled_hook('igny8_sync_site_structure'); wp_schedule_event(time() - 3 * HOUR_IN_SECONDS, 'daily', 'igny8_sync_site_structure');`,
+          `set_transient('doing_cron', sprintf('%.22F', microtime(true) + HOUR_IN_SECONDS)); wp_clear_scheduled_hook('igny8_sync_site_structure'); wp_schedule_event(time() - 3 * HOUR_IN_SECONDS, 'daily', 'igny8_sync_site_structure');`,
         )
         await Bun.sleep(2000)
         const next = Number(await wp.wpEval(`echo (int) wp_next_scheduled('igny8_sync_site_structure');`))
