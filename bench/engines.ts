@@ -2,12 +2,14 @@
 // and on PostgreSQL with two nodes sharing the load. For each: content-types and update-structure requests/s and p99
 // (closed loop, BENCH_CONCURRENCY clients for BENCH_SECONDS), and sync-content ingest items/s (batches of 1,000 items,
 // three term ids each, two in flight). PostgreSQL is the suite's own (test/helpers/postgres.ts: Debian's server,
-// loopback, an unprivileged user, default durability settings). Run alone: `npm run bench -- --only engines`.
+// loopback, an unprivileged user, default durability settings), or the operator's with `--database-url URL` (the URL's
+// user creates and drops the bench's own databases). Run alone: `npm run bench -- --only engines [--database-url URL]`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startPostgres } from '../test/helpers/postgres'
+import postgres from 'postgres'
+import { startPostgres, type PgServer } from '../test/helpers/postgres'
 import { benchItem, loadSpread as spread, type LoadResult } from './load'
 
 const root = join(import.meta.dir, '..')
@@ -19,7 +21,7 @@ const SECRET = 'bench-secret-0123456789-0123456789-abcdef'
 const USER = { email: 'bench@example.com', password: 'bench-password-1' }
 
 type Setup = { label: string; databaseUrl?: string; nodes: number }
-type Row = { label: string; ct: LoadResult; push: LoadResult; ingest: number }
+type Row = { label: string; ct: LoadResult; push: LoadResult; fleetPush: LoadResult; ingest: number }
 
 async function waitHealthy(base: string) {
   for (let i = 0; i < 150; i++) {
@@ -90,16 +92,21 @@ async function measure(setup: Setup): Promise<Row> {
         body: JSON.stringify(USER),
       })
     ).json()
-    const site = await post('/system/sites/', login.data.access, { name: 'Bench', url: 'https://bench.example.com' })
-    const key = (await post(`/system/sites/${site.data.id}/api-keys/`, login.data.access, {})).data.key as string
-    const integration = (
-      await (
-        await fetch(`${bases[0]}/integration/integrations/?site=${site.data.id}`, { headers: { authorization: `Bearer ${key}` } })
-      ).json()
-    ).results[0].id as number
-    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
     const pushBody = JSON.stringify(structure(1_000_000))
-    await fetch(`${bases[0]}/integration/integrations/${integration}/update-structure/`, { method: 'POST', headers, body: pushBody })
+    /** A site with its API key and integration, its structure pushed once. */
+    const newSite = async (n: number) => {
+      const site = await post('/system/sites/', login.data.access, { name: `Bench ${n}`, url: `https://bench-${n}.example.com` })
+      const key = (await post(`/system/sites/${site.data.id}/api-keys/`, login.data.access, {})).data.key as string
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
+      const integration = (await (await fetch(`${bases[0]}/integration/integrations/?site=${site.data.id}`, { headers })).json()).results[0]
+        .id as number
+      await fetch(`${bases[0]}/integration/integrations/${integration}/update-structure/`, { method: 'POST', headers, body: pushBody })
+      return { integration, headers }
+    }
+    const { integration, headers } = await newSite(0)
+    // A fleet: one site per client, as when many sites push their structure at once (the daily job, after an outage).
+    const fleet = [] as Awaited<ReturnType<typeof newSite>>[]
+    for (let n = 1; n <= CONCURRENCY; n++) fleet.push(await newSite(n))
 
     // Ingest: two batches in flight, alternating nodes.
     let sent = 0
@@ -125,11 +132,14 @@ async function measure(setup: Setup): Promise<Row> {
     const opts = { seconds: SECONDS, concurrency: CONCURRENCY }
     await spread(ctTargets, opts) // warm-up (JIT, statement caches, connection pools)
     const ct = await spread(ctTargets, opts)
-    const push = await spread(targets('/update-structure/', { method: 'POST', headers, body: pushBody }), {
-      seconds: SECONDS,
-      concurrency: CONCURRENCY,
-    })
-    return { label: setup.label, ct, push, ingest: sent / seconds }
+    const push = await spread(targets('/update-structure/', { method: 'POST', headers, body: pushBody }), opts)
+    // Client i pushes site i through node i mod nodes.
+    const fleetTargets = fleet.map((f, i) => ({
+      url: `${bases[i % bases.length]}/integration/integrations/${f.integration}/update-structure/`,
+      init: { method: 'POST', headers: f.headers, body: pushBody },
+    }))
+    const fleetPush = await spread(fleetTargets, opts)
+    return { label: setup.label, ct, push, fleetPush, ingest: sent / seconds }
   } finally {
     for (const n of nodes) n.kill('SIGTERM')
     await Promise.all(nodes.map((n) => new Promise((r) => (n.exitCode !== null ? r(null) : n.once('exit', r)))))
@@ -137,8 +147,29 @@ async function measure(setup: Setup): Promise<Row> {
   }
 }
 
-export async function benchEngines(): Promise<void> {
-  const pg = await startPostgres()
+/** Databases created for the run on an operator's PostgreSQL (`--database-url`): its user needs CREATEDB. Dropped after. */
+async function externalPostgres(url: string): Promise<Pick<PgServer, 'createDatabase' | 'stop'>> {
+  const admin = postgres(url, { max: 1, onnotice: () => {} })
+  const created: string[] = []
+  return {
+    async createDatabase() {
+      const name = `igny8_bench_${Date.now().toString(36)}_${created.length}`
+      await admin.unsafe(`create database ${name}`)
+      created.push(name)
+      const u = new URL(url)
+      u.pathname = `/${name}`
+      return u.toString()
+    },
+    async stop() {
+      for (const name of created) await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
+
+/** `databaseUrl`: an operator's PostgreSQL to measure (its user creates and drops the bench's databases); else the suite's own. */
+export async function benchEngines(databaseUrl?: string): Promise<void> {
+  const pg = databaseUrl ? await externalPostgres(databaseUrl) : await startPostgres()
   try {
     const rows: Row[] = []
     rows.push(await measure({ label: 'SQLite, one node', nodes: 1 }))
@@ -146,21 +177,24 @@ export async function benchEngines(): Promise<void> {
     rows.push(await measure({ label: 'PostgreSQL, two nodes', nodes: 2, databaseUrl: await pg.createDatabase() }))
     const f = (n: number, d = 2) => n.toFixed(d)
     const r = (n: number) => Math.round(n).toLocaleString('en')
+    const pc = (n: number) => `${Math.round(n * 100)} %`
     console.log(
       `\nEngines (${CONCURRENCY} clients, ${SECONDS} s per row, ${ITEMS.toLocaleString('en')} items ingested first, loopback, ${navigator.hardwareConcurrency} cores)`,
     )
     console.log(
-      '| setup | content-types req/s | p99 ms | update-structure req/s | p99 ms | ingest items/s | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| setup | content-types req/s | p99 ms | CPU busy | update-structure, one site req/s | p99 ms | CPU busy | update-structure, a site per client req/s | p99 ms | CPU busy | ingest items/s | errors |\n' +
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     )
     for (const x of rows)
       console.log(
-        `| ${x.label} | ${r(x.ct.rps)} | ${f(x.ct.p99)} | ${r(x.push.rps)} | ${f(x.push.p99)} | ${r(x.ingest)} | ${x.ct.errors + x.push.errors} |`,
+        `| ${x.label} | ${r(x.ct.rps)} | ${f(x.ct.p99)} | ${pc(x.ct.busy)} | ${r(x.push.rps)} | ${f(x.push.p99)} | ${pc(x.push.busy)} | ${r(x.fleetPush.rps)} | ${f(x.fleetPush.p99)} | ${pc(x.fleetPush.busy)} | ${r(x.ingest)} | ${x.ct.errors + x.push.errors + x.fleetPush.errors} |`,
       )
     const [lite, one, two] = rows as [Row, Row, Row]
-    console.log(
-      `\nPostgreSQL one node / SQLite: content-types ${f(one.ct.rps / lite.ct.rps)}×, update-structure ${f(one.push.rps / lite.push.rps)}× (target ≥ 0.5×); ` +
-        `two nodes / one: content-types ${f(two.ct.rps / one.ct.rps)}×, update-structure ${f(two.push.rps / one.push.rps)}× (target > 1×)`,
-    )
+    const ratios = (a: Row, b: Row) =>
+      `content-types ${f(a.ct.rps / b.ct.rps)}×, update-structure one site ${f(a.push.rps / b.push.rps)}×, a site per client ${f(a.fleetPush.rps / b.fleetPush.rps)}×`
+    console.log(`\nPostgreSQL one node / SQLite: ${ratios(one, lite)} (target ≥ 0.5×)`)
+    console.log(`PostgreSQL two nodes / one: ${ratios(two, one)} (target > 1×)`)
+    console.log('CPU busy: the whole machine (every core, every process: database, nodes and load generator) during the row.')
   } finally {
     await pg.stop()
   }
@@ -168,6 +202,7 @@ export async function benchEngines(): Promise<void> {
 
 if (import.meta.main) {
   if (spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
-  await benchEngines()
+  const at = process.argv.indexOf('--database-url')
+  await benchEngines(at > 0 ? process.argv[at + 1] : undefined)
   process.exit(0)
 }

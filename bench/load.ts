@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs'
 // A small closed-loop load generator: N concurrent clients for a fixed time, latency percentiles.
-export type LoadResult = { requests: number; errors: number; rps: number; p50: number; p99: number; max: number }
+export type LoadResult = { requests: number; errors: number; rps: number; p50: number; p99: number; max: number; busy: number }
 export type LoadOptions = { seconds: number; concurrency: number }
 
 export const load = (url: string, init: RequestInit, opts: LoadOptions) => loadSpread([{ url, init }], opts)
@@ -8,6 +9,7 @@ export const load = (url: string, init: RequestInit, opts: LoadOptions) => loadS
 export async function loadSpread(targets: { url: string; init: RequestInit }[], opts: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = []
   let errors = 0
+  const cpu0 = machineCpu()
   const deadline = performance.now() + opts.seconds * 1000
   const started = performance.now()
   const client = async (i: number) => {
@@ -24,7 +26,25 @@ export async function loadSpread(targets: { url: string; init: RequestInit }[], 
   const elapsed = (performance.now() - started) / 1000
   latencies.sort((a, b) => a - b)
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? NaN }
+  const cpu1 = machineCpu()
+  const busy = (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total)
+  return {
+    requests: latencies.length,
+    errors,
+    rps: latencies.length / elapsed,
+    p50: pct(50),
+    p99: pct(99),
+    max: latencies.at(-1) ?? NaN,
+    busy,
+  }
+}
+
+/** The whole machine's CPU time from /proc/stat (every core, every process): how busy the load left it. */
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+  const total = fields.reduce((a, b) => a + b, 0)
+  const idle = fields[3]! + fields[4]! // idle + iowait
+  return { busy: total - idle, total }
 }
 
 /** One synced post as the plugin sends it, with three term ids (a category and two tags). */

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { benchItem, load, type LoadResult } from './load'
 import { benchEngines } from './engines'
 import { benchPushback } from './pushback'
+import { benchHot } from './hot'
 
 const root = join(import.meta.dir, '..')
 const LEVELS = (process.env.BENCH_LEVELS ?? '10000,100000,1000000').split(',').map(Number)
@@ -20,12 +21,13 @@ const flag = (name: string) => (process.argv.includes(name) ? process.argv[proce
 // sitting) instead of building this tree's.
 const otherBin = flag('--bin')
 if (!otherBin && spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
-// `npm run bench -- --only pushback|engines|ingest`: one part only (ingest = the SQLite ingest and content-types rows).
+// `npm run bench -- --only hot|pushback|engines|ingest`: one part only (ingest = the SQLite ingest and content-types
+// rows; hot = the pinned wrk rows beside a bare Bun.serve, start-up and memory).
 const only = flag('--only')
-if (only !== undefined && !['pushback', 'engines', 'ingest'].includes(only))
-  throw new Error(`--only: unknown bench ${only} (known: ingest, engines, pushback)`)
-if (only === 'pushback' || only === 'engines') {
-  await (only === 'pushback' ? benchPushback() : benchEngines())
+if (only !== undefined && !['hot', 'pushback', 'engines', 'ingest'].includes(only))
+  throw new Error(`--only: unknown bench ${only} (known: hot, ingest, engines, pushback)`)
+if (only === 'pushback' || only === 'engines' || only === 'hot') {
+  await (only === 'pushback' ? benchPushback() : only === 'hot' ? benchHot(otherBin) : benchEngines(flag('--database-url')))
   process.exit(0)
 }
 
@@ -152,6 +154,7 @@ if (ct.length > 1)
 console.log(`(${CONCURRENCY} concurrent clients, ${SECONDS} s per row, loopback, ${navigator.hardwareConcurrency} cores)`)
 cleanup() // the ingest server and its data dir are not needed by the other benches
 if (only === 'ingest') process.exit(0)
-await benchEngines()
+await benchHot(otherBin)
+await benchEngines(flag('--database-url'))
 await benchPushback()
 process.exit(0)

@@ -4,6 +4,7 @@ import postgres from 'postgres'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import { sql } from 'drizzle-orm'
 import { PgDeleteBase, PgInsertBase, PgSelectBase, PgUpdateBase } from 'drizzle-orm/pg-core'
+import { PostgresJsSession } from 'drizzle-orm/postgres-js'
 import * as schema from './schema'
 import type { Db } from './client'
 
@@ -21,6 +22,16 @@ for (const builder of [PgSelectBase, PgInsertBase, PgUpdateBase, PgDeleteBase]) 
       return Promise.resolve(this)
     },
   })
+}
+
+// Drizzle asks postgres.js for a named (server-side prepared) statement only when a query is given a name; every
+// other query went out unnamed, so PostgreSQL parsed and planned it again each time (about half of its CPU on the
+// hot routes). Preparing every query is bounded: the SQL texts are the code's queries (list lengths capped by page
+// and batch sizes), cached per connection and dropped with it.
+const session = PostgresJsSession.prototype as unknown as { prepareQuery: (...args: unknown[]) => unknown }
+const prepareQuery = session.prepareQuery
+session.prepareQuery = function (query, fields, name, ...rest) {
+  return prepareQuery.call(this, query, fields, name ?? '', ...rest)
 }
 
 type PgClient = postgres.Sql
@@ -55,13 +66,42 @@ export function pgClientOf(db: Db): PgClient {
   return client
 }
 
+const roots = new WeakMap<object, Db>()
+
+/**
+ * A statement prepared on the pool (src/db/prepared.ts), run inside the transaction `tx` instead: Drizzle's
+ * postgres.js query sends through its `client`, and a transaction's client is its own reserved connection.
+ * Undefined when `tx` is not a transaction.
+ */
+export function inTransaction<T>(tx: Db, statement: (root: Db) => T): T | undefined {
+  const root = roots.get(tx)
+  if (!root) return undefined
+  const client = (tx as unknown as { session: { client: unknown } }).session.client
+  return Object.assign(Object.create(statement(root) as object), { client }) as T
+}
+
 /** Runs `body` in one transaction; `lock` (a 63-bit key) serialises it with every other holder of that key, across nodes. */
 export async function pgTransaction<T>(db: Db, body: (tx: Db) => Promise<T>, lock?: bigint): Promise<T> {
   const pg = db as unknown as { transaction: (fn: (tx: object) => Promise<T>) => Promise<T> }
   return pg.transaction(async (tx) => {
     Object.defineProperty(tx, 'engine', { value: 'postgres' })
-    if (lock !== undefined) await (tx as { execute: (q: unknown) => Promise<unknown> }).execute(sql`select pg_advisory_xact_lock(${lock})`)
-    return body(tx as Db)
+    roots.set(tx, roots.get(db) ?? db)
+    if (lock === undefined) return body(tx as Db)
+    // Sent now, not awaited: the body's first query goes out right behind it on the same connection, and
+    // PostgreSQL runs that query only once the lock is held (one round trip fewer while others wait for it).
+    // Should the lock fail, so does every query after it in this transaction.
+    const locked = Promise.resolve(
+      (tx as { execute: (q: unknown) => PromiseLike<unknown> }).execute(sql`select pg_advisory_xact_lock(${lock})`).then(() => {}),
+    )
+    locked.catch(() => {}) // awaited below; the body's own error, if any, is the one to report
+    try {
+      const result = await body(tx as Db)
+      await locked
+      return result
+    } catch (error) {
+      await locked.catch(() => {})
+      throw error
+    }
   })
 }
 

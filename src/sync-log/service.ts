@@ -1,7 +1,8 @@
 // The sync log: recording events and reading them back, newest first.
-import { and, count, desc, eq, inArray, lt, type SQL } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { requireAdmin, type Caller } from '../auth/caller'
 import { changesOf, type Db } from '../db/client'
+import { prepared } from '../db/prepared'
 import { syncEvents, type SyncEvent } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
 import { getVisibleIntegration } from '../integrations/service'
@@ -20,22 +21,38 @@ export type NewEvent = {
   durationMs?: number
 }
 
+const insertEvent = (db: Db) =>
+  prepared(db, 'syncLog.insertEvent', (d) =>
+    d
+      .insert(syncEvents)
+      .values({
+        integrationId: sql.placeholder('integrationId'),
+        kind: sql.placeholder('kind'),
+        source: sql.placeholder('source'),
+        status: sql.placeholder('status'),
+        summary: sql.placeholder('summary'),
+        countsJson: sql.placeholder('countsJson'),
+        error: sql.placeholder('error'),
+        startedAt: sql.placeholder('startedAt'),
+        durationMs: sql.placeholder('durationMs'),
+      })
+      .returning()
+      .prepare(),
+  )
+
 /** Records one event; pass `tx` to make it part of the change it describes. */
-export async function recordEvent(db: Pick<Db, 'insert'>, e: NewEvent): Promise<SyncEvent> {
-  const [row] = await db
-    .insert(syncEvents)
-    .values({
-      integrationId: e.integrationId,
-      kind: e.kind,
-      source: e.source,
-      status: e.status,
-      summary: e.summary,
-      countsJson: JSON.stringify(e.counts ?? {}),
-      error: e.error ?? null,
-      startedAt: e.startedAt.toISOString(),
-      durationMs: Math.max(0, Math.round(e.durationMs ?? Date.now() - e.startedAt.getTime())),
-    })
-    .returning()
+export async function recordEvent(db: Db, e: NewEvent): Promise<SyncEvent> {
+  const [row] = await insertEvent(db).execute({
+    integrationId: e.integrationId,
+    kind: e.kind,
+    source: e.source,
+    status: e.status,
+    summary: e.summary,
+    countsJson: JSON.stringify(e.counts ?? {}),
+    error: e.error ?? null,
+    startedAt: e.startedAt.toISOString(),
+    durationMs: Math.max(0, Math.round(e.durationMs ?? Date.now() - e.startedAt.getTime())),
+  })
   return row!
 }
 
