@@ -15,8 +15,9 @@ const result = Bun.spawnSync(
     '--no-compile-autoload-bunfig',
     '--no-compile-autoload-dotenv',
     './src/index.ts',
-    // Worker entries are bundled only when named here; src/cron/db-worker.ts starts this one.
+    // Worker entries are bundled only when named here; src/cron/db-worker.ts and src/db/checkpointer.ts start them.
     './src/cron/backup-worker.ts',
+    './src/db/checkpoint-worker.ts',
     '--outfile',
     './dist/igny8',
   ],

@@ -4,6 +4,7 @@ import { createApp, createContext } from './app'
 import { dbTarget, ensureDataDir, type Config } from './config'
 import { closeDb, openDb } from './db/client'
 import { migrateDb } from './db/migrate'
+import { startCheckpointer } from './db/checkpointer'
 import { sqliteOf } from './db/sqlite'
 import { transportBodyLimit } from './http/body'
 import { createLogger } from './log'
@@ -16,6 +17,7 @@ export async function serve(config: Config): Promise<number> {
   ensureDataDir(config.dataDir)
   const db = openDb(dbTarget(config))
   await migrateDb(db)
+  const checkpointer = startCheckpointer(db)
   const ctx = createContext(db, config, log)
   const app = await createApp(ctx)
   try {
@@ -23,6 +25,7 @@ export async function serve(config: Config): Promise<number> {
     app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: transportBodyLimit, reusePort: false })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
+    await checkpointer.stop()
     await closeDb(db)
     const why =
       code === 'EADDRINUSE'
@@ -56,6 +59,7 @@ export async function serve(config: Config): Promise<number> {
       await pulls
       await daily.stop() // aborts a running job's pulls and waits for it, so the database closes after it
       await deliveries
+      await checkpointer.stop()
       if (db.engine === 'sqlite') sqliteOf(db).exec('PRAGMA optimize')
       await closeDb(db)
       log.info('stopped')

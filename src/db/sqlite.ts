@@ -20,6 +20,8 @@ const natives = new WeakMap<object, Native>()
 // Statements are compiled once per SQL text (Drizzle builds the same text for the same query shape); the cap
 // only guards against an unbounded set of texts, which the code does not produce.
 const STATEMENT_CACHE_LIMIT = 512
+/** Pages (4 KB each) of WAL after which a commit checkpoints; while the server runs, ./checkpointer does it instead. */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 /** Opens (creating if needed) the database file with the pragmas every connection needs. */
 export function openSqlite(file: string): Db {
@@ -36,7 +38,7 @@ export function openSqlite(file: string): Db {
   sqlite.exec('PRAGMA temp_store = MEMORY')
   // Checkpoint the WAL every ~40 MB instead of every 4 MB: content batches write a lot, and each
   // checkpoint runs (with an fsync) inside the request that crosses the line. Cut it back after.
-  sqlite.exec('PRAGMA wal_autocheckpoint = 10000')
+  sqlite.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
   sqlite.exec('PRAGMA journal_size_limit = 67108864')
   const native: Native = { sqlite, statements: new Map(), open: null }
   const db = drizzle(
