@@ -1,6 +1,6 @@
 // The compiled executable end to end: CLI behaviour, then the seeds' plugin flow over real HTTP, then a clean SIGTERM.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
@@ -236,6 +236,23 @@ describe('the plugin flow against igny8 serve', () => {
     expect((await call('GET', '/api/v1/no-such-route/')).status).toBe(404)
     expect(requestIds.length).toBeGreaterThanOrEqual(11)
     expect(new Set(requestIds).size).toBe(requestIds.length)
+  })
+
+  it('runs its embedded WAL checkpoint worker: a second connection holds the database file open', async () => {
+    // src/db/checkpointer.ts starts it from the executable's embedded files; were it missing, only the server's
+    // own connection would have igny8.db open.
+    const file = join(dataDir, 'igny8.db')
+    const handles = () =>
+      readdirSync(`/proc/${proc.pid}/fd`).filter((fd) => {
+        try {
+          return readlinkSync(`/proc/${proc.pid}/fd/${fd}`) === file
+        } catch {
+          return false // closed meanwhile
+        }
+      }).length
+    let seen = 0
+    for (const deadline = Date.now() + 5000; (seen = handles()) < 2 && Date.now() < deadline;) await Bun.sleep(50)
+    expect(seen).toBe(2)
   })
 
   it('exits 0 within 5 s of SIGTERM, having logged JSON lines with request_id and no secrets', async () => {
