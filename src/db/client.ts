@@ -7,7 +7,7 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
 import { closeSqlite, openSqlite, sqliteRows, sqliteTransaction } from './sqlite'
-import { closePostgres, openPostgres, pgTransaction } from './postgres'
+import { closePostgres, openPostgres, pgTransaction, writeWithCommit } from './postgres'
 
 export type Engine = 'sqlite' | 'postgres'
 /** Typed as Drizzle's async SQLite database: the builder API both engines share (see ./postgres for why it runs there). */
@@ -36,6 +36,16 @@ export type TxOptions = {
 export function withTx<T>(db: Db, body: (tx: Db) => Promise<T>, options: TxOptions = {}): Promise<T> {
   if (db.engine === 'sqlite') return sqliteTransaction(db, () => body(db))
   return pgTransaction(db, body, options.lock === undefined ? undefined : lockKey(options.lock))
+}
+
+/**
+ * The last writes of a transaction body (nothing may follow them in it): on PostgreSQL they go out together with
+ * COMMIT, one round trip fewer while the transaction's lock is held, and a failed one still fails the transaction
+ * (withTx throws; PostgreSQL turned the COMMIT into a rollback). On SQLite they are simply awaited.
+ */
+export async function finalWrites(tx: Db, writes: Promise<unknown>[]): Promise<void> {
+  if (tx.engine === 'postgres' && writeWithCommit(tx, writes)) return
+  await Promise.all(writes)
 }
 
 /** A stable 63-bit advisory-lock key for a name (positive, so it never collides with the negative fixed keys). */

@@ -80,12 +80,30 @@ export function inTransaction<T>(tx: Db, statement: (root: Db) => T): T | undefi
   return Object.assign(Object.create(statement(root) as object), { client }) as T
 }
 
+const commitWrites = new WeakMap<object, Promise<unknown>[]>()
+
+/**
+ * Sends `writes` (already started on the transaction `tx`) with its COMMIT instead of before it; pgTransaction
+ * checks them once COMMIT has answered. False when `tx` is not a transaction.
+ */
+export function writeWithCommit(tx: Db, writes: Promise<unknown>[]): boolean {
+  const list = commitWrites.get(tx)
+  if (!list) return false
+  for (const write of writes) {
+    write.catch(() => {}) // checked after COMMIT
+    list.push(write)
+  }
+  return true
+}
+
 /** Runs `body` in one transaction; `lock` (a 63-bit key) serialises it with every other holder of that key, across nodes. */
 export async function pgTransaction<T>(db: Db, body: (tx: Db) => Promise<T>, lock?: bigint): Promise<T> {
   const pg = db as unknown as { transaction: (fn: (tx: object) => Promise<T>) => Promise<T> }
-  return pg.transaction(async (tx) => {
+  const withCommit: Promise<unknown>[] = []
+  const result = await pg.transaction(async (tx) => {
     Object.defineProperty(tx, 'engine', { value: 'postgres' })
     roots.set(tx, roots.get(db) ?? db)
+    commitWrites.set(tx, withCommit)
     if (lock === undefined) return body(tx as Db)
     // Sent now, not awaited: the body's first query goes out right behind it on the same connection, and
     // PostgreSQL runs that query only once the lock is held (one round trip fewer while others wait for it).
@@ -103,6 +121,9 @@ export async function pgTransaction<T>(db: Db, body: (tx: Db) => Promise<T>, loc
       throw error
     }
   })
+  // A write that failed aborted the transaction, and PostgreSQL answered its COMMIT with a rollback: fail too.
+  await Promise.all(withCommit)
+  return result
 }
 
 export async function closePostgres(db: Db): Promise<void> {

@@ -1,7 +1,7 @@
 // The plugin's structure push, the content-types read, and admin overrides of enabled/fetch_limit.
 import { eq, sql } from 'drizzle-orm'
 import { requireUser, type Caller } from '../auth/caller'
-import { type Db, withTx } from '../db/client'
+import { finalWrites, type Db, withTx } from '../db/client'
 import { prepared } from '../db/prepared'
 import { integrations, sites, typeCounters } from '../db/schema'
 import { Forbidden, Invalid, NotFound } from '../http/errors'
@@ -35,8 +35,8 @@ export async function pushStructure(db: Db, caller: Caller | null, id: number, p
         post_types: Object.keys(next.content_types!.post_types ?? {}).length,
         taxonomies: Object.keys(next.content_types!.taxonomies ?? {}).length,
       }
-      // Independent writes, sent together (on PostgreSQL one round trip while the integration's lock is held).
-      await Promise.all([
+      // Independent writes, sent together (on PostgreSQL with the COMMIT, while the integration's lock is held).
+      await finalWrites(tx, [
         setConfig(tx).execute({ id, configJson: JSON.stringify(next), updatedAt: now }),
         recordEvent(tx, {
           integrationId: id,
