@@ -17,7 +17,10 @@ const BATCHES = 12
 // Every item counts (fetch_limit above what is sent).
 const structure = {
   post_types: { post: { label: 'Posts', count: BATCHES * 1000, fetch_limit: BATCHES * 1000 } },
-  taxonomies: { category: { label: 'Categories', count: 50, fetch_limit: 100 }, post_tag: { label: 'Tags', count: 500, fetch_limit: 1000 } },
+  taxonomies: {
+    category: { label: 'Categories', count: 50, fetch_limit: 100 },
+    post_tag: { label: 'Tags', count: 500, fetch_limit: 1000 },
+  },
 }
 
 beforeAll(async () => {

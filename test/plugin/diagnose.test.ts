@@ -7,7 +7,17 @@ import type { Page } from 'playwright-core'
 import { launchBrowser, type Browser } from '../helpers/browser'
 import { startWordPress, type WordPress } from '../wordpress/harness'
 import { startBackend, type Backend } from './backend'
-import { connectInBrowser, installPlugin, pluginLogs, type PluginSite, PLUGIN_FILE, settingsUrl, submit, until, wpLogin } from './helpers'
+import {
+  connectInBrowser,
+  installPlugin,
+  pluginLogs,
+  type PluginSite,
+  activatePlugin,
+  settingsUrl,
+  submit,
+  until,
+  wpLogin,
+} from './helpers'
 import { startProxy } from './proxy'
 
 // Real WordPress, a real browser and a shared 2-core machine: every step gets a generous bound.
@@ -25,7 +35,7 @@ let ids: Awaited<ReturnType<Backend['site']>>
 beforeAll(async () => {
   ;[wp, srv] = await Promise.all([startWordPress(), startBackend()])
   site = await installPlugin(wp)
-  await wp.wpEval(`require_once ABSPATH . 'wp-admin/includes/plugin.php'; activate_plugin('${PLUGIN_FILE}');`)
+  await activatePlugin(wp)
   owner = await srv.user()
   ids = await srv.site(owner.token, wp.url)
   proxy = startProxy(srv.base)

@@ -77,6 +77,14 @@ export async function wpLogin(page: Page, wp: WordPress) {
   await Promise.all([page.waitForURL(/wp-admin/), page.click('#wp-submit')])
 }
 
+/** Activates the installed plugin as WordPress's own activation does; fails with WordPress's reason otherwise. */
+export async function activatePlugin(wp: WordPress) {
+  const answer = await wp.wpEval(
+    `require_once ABSPATH . 'wp-admin/includes/plugin.php'; $r = activate_plugin(${JSON.stringify(PLUGIN_FILE)}); echo is_wp_error($r) ? $r->get_error_message() : 'ok';`,
+  )
+  if (answer.trim() !== 'ok') throw new Error(`the plugin did not activate: ${answer}`)
+}
+
 export const settingsUrl = (wp: WordPress) => `${wp.url}/wp-admin/options-general.php?page=igny8-sync`
 
 /** Fills and submits the Connect form; answers the notices shown afterwards. */
@@ -86,6 +94,11 @@ export async function connectInBrowser(
   f: { base: string; email?: string; password?: string; apiKey?: string },
 ): Promise<{ type: string; text: string }[]> {
   await page.goto(settingsUrl(wp))
+  // Say what the page was instead, should the form be missing (a login page, a "not allowed", a PHP error).
+  await page.waitForSelector('#igny8_api_base', { timeout: 30_000 }).catch(async (e: Error) => {
+    const text = await page.evaluate(() => document.body?.innerText ?? '').catch(() => '')
+    throw new Error(`no Connect form at ${page.url()}: ${text.replace(/\s+/g, ' ').slice(0, 400)} (${e.message.split('\n')[0]})`)
+  })
   await page.fill('#igny8_api_base', f.base)
   await page.fill('#igny8_email', f.email ?? '')
   await page.fill('#igny8_password', f.password ?? '')

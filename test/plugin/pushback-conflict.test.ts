@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core'
 import { launchBrowser, screenshot, type Browser } from '../helpers/browser'
 import { startWordPress, type WordPress } from '../wordpress/harness'
 import { startBackend, type Backend } from './backend'
-import { installPlugin, pluginLogs, PLUGIN_FILE, routeServed, until, type PluginSite } from './helpers'
+import { installPlugin, pluginLogs, activatePlugin, routeServed, until, type PluginSite } from './helpers'
 
 setDefaultTimeout(90_000)
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   // The nudge URL is on loopback: the backend refuses such targets unless told this WordPress is local.
   ;[wp, srv] = await Promise.all([startWordPress(), startBackend(['--pull-allow-private'])])
   site = await installPlugin(wp)
-  await wp.wpEval(`require_once ABSPATH . 'wp-admin/includes/plugin.php'; activate_plugin('${PLUGIN_FILE}');`)
+  await activatePlugin(wp)
   await routeServed(wp)
   owner = await srv.user()
   ids = await srv.site(owner.token, wp.url)

@@ -12,7 +12,7 @@ import {
   igny8Options,
   installPlugin,
   pluginLogs,
-  PLUGIN_FILE,
+  activatePlugin,
   routeServed,
   settingsUrl,
   until,
@@ -35,7 +35,7 @@ beforeAll(async () => {
   // The nudge URL is on loopback: the backend refuses such targets unless told this WordPress is local.
   ;[wp, srv] = await Promise.all([startWordPress(), startBackend(['--pull-allow-private'])])
   site = await installPlugin(wp)
-  await wp.wpEval(`require_once ABSPATH . 'wp-admin/includes/plugin.php'; activate_plugin('${PLUGIN_FILE}');`)
+  await activatePlugin(wp)
   await routeServed(wp)
   owner = await srv.user()
   ids = await srv.site(owner.token, wp.url)

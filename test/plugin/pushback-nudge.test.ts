@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bu
 import { createHmac, randomBytes } from 'node:crypto'
 import { startWordPress, type WordPress } from '../wordpress/harness'
 import { startBackend, type Backend } from './backend'
-import { igny8Events, installPlugin, pluginLogs, PLUGIN_FILE, routeServed, until, type PluginSite } from './helpers'
+import { igny8Events, installPlugin, pluginLogs, activatePlugin, routeServed, until, type PluginSite } from './helpers'
 
 setDefaultTimeout(90_000)
 
@@ -18,7 +18,7 @@ const secret = `whsec_${randomBytes(24).toString('base64')}`
 beforeAll(async () => {
   ;[wp, srv] = await Promise.all([startWordPress(), startBackend()])
   site = await installPlugin(wp)
-  await wp.wpEval(`require_once ABSPATH . 'wp-admin/includes/plugin.php'; activate_plugin('${PLUGIN_FILE}');`)
+  await activatePlugin(wp)
   const owner = await srv.user()
   const ids = await srv.site(owner.token, wp.url)
   const r = JSON.parse(

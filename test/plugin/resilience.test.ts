@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
 import { startWordPress, type WordPress } from '../wordpress/harness'
 import { startBackend, type Backend } from './backend'
-import { igny8Events, igny8Options, installPlugin, pluginLogs, type PluginSite, PLUGIN_FILE, until } from './helpers'
+import { igny8Events, igny8Options, installPlugin, pluginLogs, type PluginSite, activatePlugin, until } from './helpers'
 import { startProxy } from './proxy'
 
 // Real WordPress, a real browser and a shared 2-core machine: every step gets a generous bound.
@@ -19,7 +19,7 @@ let ids: Awaited<ReturnType<Backend['site']>>
 beforeAll(async () => {
   ;[wp, srv] = await Promise.all([startWordPress(), startBackend()])
   site = await installPlugin(wp)
-  await wp.wpEval(`require_once ABSPATH . 'wp-admin/includes/plugin.php'; activate_plugin('${PLUGIN_FILE}');`)
+  await activatePlugin(wp)
   owner = await srv.user()
   ids = await srv.site(owner.token, wp.url)
   proxy = startProxy(srv.base)
