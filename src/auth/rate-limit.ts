@@ -85,7 +85,10 @@ export function createRateLimiter(o: RateLimiterOptions = {}): RateLimiter {
       })
     },
     async reset(db, key) {
-      await db.delete(loginAttempts).where(eq(loginAttempts.key, key)).run()
+      // Under the key's lock like every other change to it: an attempt that read the row before a bare delete
+      // would write it back afterwards with the deleted attempts in it (seen on PostgreSQL as a 429 for a user
+      // whose every login had succeeded).
+      await lockingKeys(db, [key], async (tx) => void (await tx.delete(loginAttempts).where(eq(loginAttempts.key, key)).run()))
     },
   }
 }

@@ -103,6 +103,32 @@ describe(`createRateLimiter on ${TEST_ENGINE}`, () => {
       if (other !== db) await closeDb(other)
     }
   }, 60_000)
+
+  it('never refuses a user whose every login succeeds, however many logins run in parallel', async () => {
+    // What a successful login does (src/auth/service.ts): count the attempt, check the password, take the attempt
+    // back from the address and forget the email's. Eight at a time, as many users behind one office address do.
+    const other = TEST_ENGINE === 'postgres' ? openDb(dbTarget(s.ctx.config)) : db
+    try {
+      const limiter = createRateLimiter()
+      const keys = ['ip:203.0.113.77', 'email:busy@example.com']
+      const refused: number[] = []
+      const worker = async (w: number) => {
+        const conn = w % 2 ? db : other
+        for (let i = 0; i < 25; i++) {
+          const wait = await limiter.attempt(conn, keys)
+          if (wait > 0) refused.push(wait)
+          await Bun.sleep(1) // the password check
+          await limiter.refund(conn, [keys[0]!])
+          await limiter.reset(conn, keys[1]!)
+        }
+      }
+      await Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)))
+      expect(refused).toEqual([])
+      expect(await hitsOf('email:busy@example.com')).toEqual([])
+    } finally {
+      if (other !== db) await closeDb(other)
+    }
+  }, 60_000)
 })
 
 describe('addressKey', () => {
