@@ -26,16 +26,21 @@ export function migrateFolder(db: Db, migrationsFolder: string): void {
   try {
     // Drizzle's migrator is per driver: a bun-sqlite handle over the same connection runs it.
     migrate(drizzle({ client: sqlite }), { migrationsFolder })
-    const broken = sqlite.query('PRAGMA foreign_key_check').all() as Violation[]
-    if (broken.length > 0) {
-      const tables = [...new Set(broken.map((v) => `${v.table} → ${v.parent}`))].join(', ')
-      throw new MigrationError(
-        `the database has ${broken.length} row(s) whose parent row is missing (${tables}) after its migrations; ` +
-          'igny8 will not use it: restore the last backup from <data-dir>/backups and report this',
-      )
-    }
+    refuseOrphans(db)
   } finally {
     sqlite.exec('PRAGMA foreign_keys = ON')
+  }
+}
+
+/** Every reference checked: rows whose parent is missing make the database unusable (one line, exit 2). */
+function refuseOrphans(db: Db): void {
+  const broken = sqliteOf(db).query('PRAGMA foreign_key_check').all() as Violation[]
+  if (broken.length > 0) {
+    const tables = [...new Set(broken.map((v) => `${v.table} → ${v.parent}`))].join(', ')
+    throw new MigrationError(
+      `the database has ${broken.length} row(s) whose parent row is missing (${tables}) after its migrations; ` +
+        'igny8 will not use it: restore the last backup from <data-dir>/backups and report this',
+    )
   }
 }
 
@@ -46,6 +51,7 @@ export function migrateFolder(db: Db, migrationsFolder: string): void {
  */
 export async function migrateDb(db: Db): Promise<void> {
   if (db.engine === 'postgres') return migratePostgres(db)
+  if (upToDate(db)) return refuseOrphans(db) // checked at every start, as after migrating
   const folder = mkdtempSync(join(tmpdir(), 'igny8-migrations-'))
   try {
     writeMigrations(folder)
@@ -53,6 +59,19 @@ export async function migrateDb(db: Db): Promise<void> {
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
+}
+
+/**
+ * True when the newest embedded migration is already applied: Drizzle's migrator applies exactly the migrations
+ * newer than the newest `created_at` it recorded, so there is nothing for it to do. Every start but the first
+ * after an upgrade then skips the temp folder and the migrator.
+ */
+function upToDate(db: Db): boolean {
+  const sqlite = sqliteOf(db)
+  const table = sqlite.query(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`).get()
+  if (!table) return false
+  const row = sqlite.query('SELECT max(created_at) AS newest FROM __drizzle_migrations').get() as { newest: number | null }
+  return row.newest !== null && Number(row.newest) >= migrationJournal.entries.at(-1)!.when
 }
 
 /** Writes the embedded SQLite journal and SQL files into `folder` (tests pass a subset of `entries`). */

@@ -23,4 +23,24 @@ describe('embedded migrations', () => {
     expect(sqliteOf(db).query('pragma foreign_keys').get()).toEqual({ foreign_keys: 1 })
     expect(sqliteOf(db).query('pragma busy_timeout').get()).toEqual({ timeout: 5000 })
   })
+
+  it('need no temp folder once applied: a start on an up-to-date database skips the migrator', async () => {
+    const db = openDb(':memory:')
+    const tmp = process.env.TMPDIR
+    const restore = () => (tmp === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = tmp))
+    // A temp dir that cannot be created: the migrator's folder would fail, the check before it does not.
+    const missing = join(import.meta.dir, 'no-such-dir', 'below')
+    process.env.TMPDIR = missing
+    try {
+      await expect(migrateDb(db)).rejects.toThrow('no-such-dir')
+      restore()
+      await migrateDb(db)
+      process.env.TMPDIR = missing
+      await migrateDb(db)
+    } finally {
+      restore()
+    }
+    const applied = sqliteOf(db).query('select count(*) as n from __drizzle_migrations').get() as { n: number }
+    expect(applied.n).toBe(JSON.parse(readFileSync(join(import.meta.dir, '../../drizzle/meta/_journal.json'), 'utf8')).entries.length)
+  })
 })
