@@ -6,7 +6,7 @@ import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
-import { closeSqlite, openSqlite, sqliteRows, sqliteTransaction } from './sqlite'
+import { closeSqlite, openSqlite, sqliteRows, sqliteTransaction, withStablePlans } from './sqlite'
 import { closePostgres, openPostgres, pgTransaction, writeWithCommit } from './postgres'
 
 export type Engine = 'sqlite' | 'postgres'
@@ -53,7 +53,7 @@ export function lockKey(name: string): bigint {
   return BigInt.asUintN(63, Bun.hash.wyhash(name, 0x1938n))
 }
 
-const sqliteDialect = new SQLiteAsyncDialect()
+const sqliteDialect = withStablePlans(new SQLiteAsyncDialect())
 
 /** Rows of a raw statement as plain objects, on either engine. */
 export async function allRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
