@@ -1,6 +1,6 @@
 // `npm test`: installs the Debian packages the suites need (before any hook could wait for apt),
 // builds the executable (the smoke test runs it), runs the whole bun test suite with its output
-// shown live, then the API suites again on PostgreSQL (test/engines.ts), and ends with the one line CI
+// shown live and, beside it, the API suites again on PostgreSQL (test/engines.ts), and ends with the one line CI
 // reads: "N passed, N failed".
 import { join } from 'node:path'
 
@@ -27,12 +27,17 @@ if (build.exitCode !== 0) abort('the build failed')
 const args = process.argv.slice(2)
 const timeout = args.some((a) => a.startsWith('--timeout')) ? [] : ['--timeout', '60000']
 
-/** Runs one `bun test` pass with its output shown live (or, `quiet`, printed when it ends); answers its totals. */
-async function pass(files: string[], env: Record<string, string> = {}, quiet = false): Promise<{ passed: number; failed: number }> {
+type Totals = { passed: number; failed: number }
+
+/**
+ * Runs one `bun test` pass and answers its totals. Its output is shown live, or (`quiet`, for a pass run beside the
+ * live one) kept and answered as `output` for the caller to print once the live pass is over.
+ */
+async function pass(files: string[], env: Record<string, string> = {}, quiet = false): Promise<Totals & { output: string }> {
   const child = Bun.spawn([bun, 'test', ...timeout, ...files], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdin: 'inherit',
+    stdin: quiet ? 'ignore' : 'inherit',
     stdout: 'pipe',
     stderr: 'pipe',
   })
@@ -47,26 +52,31 @@ async function pass(files: string[], env: Record<string, string> = {}, quiet = f
     output += decoder.decode()
   }
   await Promise.all([relay(child.stdout, process.stdout), relay(child.stderr, process.stderr)])
-  if (quiet) process.stdout.write(output)
-  return totals(output, await child.exited)
+  return { ...totals(output, await child.exited), output: quiet ? output : '' }
 }
 
-const results: { passed: number; failed: number }[] = []
+const results: Totals[] = []
 if (args.length === 0) {
-  // The whole suite on SQLite, with the test that mostly waits for minute boundaries (test/engines.ts BESIDE) run
-  // at the same time in a second process, its output printed when it ends.
-  const { BESIDE } = await import('../test/engines')
+  // The whole suite on SQLite, shown live. Beside it, in their own processes (the suite keeps one core busy and
+  // leaves the other mostly idle): the test that mostly waits for minute boundaries (test/engines.ts BESIDE), and
+  // the API, content, push-back and isolation suites again on the suite's own PostgreSQL. Their output is printed
+  // once the SQLite pass is over, so the two never interleave.
+  const { BESIDE, POSTGRES_SUITES, SQLITE_ONLY } = await import('../test/engines')
   const all = [...new Bun.Glob('test/**/*.test.ts').scanSync(root)].filter((f) => !BESIDE.includes(f)).sort()
-  results.push(...(await Promise.all([pass(all), pass(BESIDE, {}, true)])))
+  const onPostgres = POSTGRES_SUITES.flatMap((dir) => [...new Bun.Glob(`${dir}/**/*.test.ts`).scanSync(root)])
+    .filter((f) => !(f in SQLITE_ONLY))
+    .sort()
+  const beside = [pass(BESIDE, {}, true), pass(onPostgres, { IGNY8_TEST_ENGINE: 'postgres' }, true)]
+  results.push(await pass(all))
+  const [minutes, postgres] = await Promise.all(beside)
+  console.log(`\n${BESIDE.join(', ')} (run beside the suite):`)
+  process.stdout.write(minutes!.output)
+  console.log(
+    `\nThe same ${onPostgres.length} API, content, push-back and isolation test files on PostgreSQL (IGNY8_TEST_ENGINE=postgres), run beside the suite:`,
+  )
+  process.stdout.write(postgres!.output)
+  results.push(minutes!, postgres!)
 } else results.push(await pass(args))
-// The whole suite on SQLite, then (for a plain `npm test`) the API, content, push-back and isolation suites again on
-// the suite's own PostgreSQL.
-if (args.length === 0) {
-  const { POSTGRES_SUITES, SQLITE_ONLY } = await import('../test/engines')
-  const files = POSTGRES_SUITES.flatMap((dir) => [...new Bun.Glob(`${dir}/**/*.test.ts`).scanSync(root)]).filter((f) => !(f in SQLITE_ONLY))
-  console.log(`\nThe same ${files.length} API, content, push-back and isolation test files on PostgreSQL (IGNY8_TEST_ENGINE=postgres):`)
-  results.push(await pass(files.sort(), { IGNY8_TEST_ENGINE: 'postgres' }))
-}
 const passed = results.reduce((n, r) => n + r.passed, 0)
 const failed = results.reduce((n, r) => n + r.failed, 0)
 console.log(`${passed} passed, ${failed} failed`)
