@@ -11,9 +11,9 @@ import * as drizzleOrm from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/sqlite-proxy'
 import * as schema from './schema'
 import type { Db } from './client'
+import { newTransactions, transaction, type Transactions } from './group-commit'
 
-type Open = { token: symbol; done: Promise<void> }
-type Native = { sqlite: Database; statements: Map<string, Statement>; open: Open | null }
+type Native = { sqlite: Database; statements: Map<string, Statement>; tx: Transactions }
 
 const scope = new AsyncLocalStorage<symbol>()
 const natives = new WeakMap<object, Native>()
@@ -40,10 +40,10 @@ export function openSqlite(file: string): Db {
   // checkpoint runs (with an fsync) inside the request that crosses the line. Cut it back after.
   sqlite.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
   sqlite.exec('PRAGMA journal_size_limit = 67108864')
-  const native: Native = { sqlite, statements: new Map(), open: null }
+  const native: Native = { sqlite, statements: new Map(), tx: newTransactions() }
   const db = drizzle(
     async (text, params, method) => {
-      while (native.open && scope.getStore() !== native.open.token) await native.open.done
+      while (native.tx.open && scope.getStore() !== native.tx.open.token) await native.tx.open.done
       const stmt = statementFor(native, text)
       if (method === 'run') return { rows: [], ...stmt.run(...params) }
       const rows = stmt.values(...params)
@@ -90,33 +90,18 @@ export function sqliteOf(db: Db): Database {
 /** Rows as objects for raw SQL (Drizzle's proxy hands raw queries back as arrays), inside the caller's scope. */
 export async function sqliteRows<T>(db: Db, text: string, params: unknown[]): Promise<T[]> {
   const native = natives.get(db)!
-  while (native.open && scope.getStore() !== native.open.token) await native.open.done
+  while (native.tx.open && scope.getStore() !== native.tx.open.token) await native.tx.open.done
   return statementFor(native, text).all(...(params as never[])) as T[]
 }
 
-/** Runs `body` in one IMMEDIATE transaction that no other request's statement can enter; nested calls join it. */
-export async function sqliteTransaction<T>(db: Db, body: () => Promise<T>): Promise<T> {
+/**
+ * Runs `body` in an IMMEDIATE transaction that no other request's statement can enter, committed on its own or
+ * with the transactions queued behind it (./group-commit); nested calls join the transaction they are in.
+ */
+export function sqliteTransaction<T>(db: Db, body: () => Promise<T>): Promise<T> {
   const native = natives.get(db)!
-  if (native.open && scope.getStore() === native.open.token) return body()
-  // Checked and taken in the same tick: waiting in a helper would let two waiters both see it free.
-  while (native.open) await native.open.done
-  let release!: () => void
-  const open: Open = { token: Symbol('transaction'), done: new Promise<void>((r) => (release = r)) }
-  native.open = open
-  try {
-    // IMMEDIATE takes the write lock up front: a read-then-write transaction begun deferred fails at once with
-    // SQLITE_BUSY (no busy_timeout wait) when another process wrote in between.
-    native.sqlite.exec('BEGIN IMMEDIATE')
-    const result = await scope.run(open.token, body)
-    native.sqlite.exec('COMMIT')
-    return result
-  } catch (error) {
-    if (native.sqlite.inTransaction) native.sqlite.exec('ROLLBACK')
-    throw error
-  } finally {
-    native.open = null
-    release()
-  }
+  if (native.tx.open && scope.getStore() === native.tx.open.token) return body()
+  return transaction(native.tx, native.sqlite, scope, body)
 }
 
 /** Closes the connection; its statements go with it. */
@@ -153,7 +138,7 @@ export function directPrepared<T>(db: Db, prepared: T): T {
   const native = natives.get(db)
   if (!native || p.customResultMapper || (p.method !== 'all' && p.method !== 'run')) return prepared
   const execute = (values?: Record<string, unknown>): Promise<unknown> => {
-    if (native.open && scope.getStore() !== native.open.token) return p.execute(values)
+    if (native.tx.open && scope.getStore() !== native.tx.open.token) return p.execute(values)
     try {
       const stmt = statementFor(native, p.query.sql)
       const params = fillPlaceholders(p.query.params, values ?? {}) as never[]
