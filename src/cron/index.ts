@@ -5,7 +5,7 @@ import { cron } from '@elysiajs/cron'
 import type { Cron } from 'croner'
 import type { AnyElysia } from 'elysia'
 import { describeSafely } from '../http/errors'
-import { catchUpDue, isValidCronPattern } from './schedule'
+import { catchUpDue, IN_UTC, isValidCronPattern } from './schedule'
 import { runDailyJob, type JobDeps } from './service'
 import { latestSlotAtOrBefore } from './slot'
 
@@ -51,7 +51,7 @@ export async function startDailySchedule(
     deps.log.error('the cron pattern is not valid; the daily job will not run on a schedule', { cron: deps.config.cron })
     return { nextRun: () => null, catchUp: false, stop: async () => {} }
   }
-  app.use(cron({ name: JOB, pattern: deps.config.cron, timezone: 'UTC', run: () => trigger('schedule') }))
+  app.use(cron({ name: JOB, pattern: deps.config.cron, ...IN_UTC, run: () => trigger('schedule') }))
   const job = (app.store as { cron: Record<string, Cron> }).cron[JOB]!
   const catchUp = await catchUpDue(deps.db, deps.config.cron, now())
   const timer = catchUp ? setTimeout(() => trigger('catch-up'), opts.catchUpDelayMs ?? CATCH_UP_DELAY_MS) : null
