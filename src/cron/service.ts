@@ -9,7 +9,7 @@ import { HttpError, describeSafely } from '../http/errors'
 import { isStale, parseConfig, STALE_AFTER_MS, structureReceivedAt } from '../integrations/config'
 import type { Logger } from '../log'
 import { runPull } from '../pull/service'
-import { recordEvent } from '../sync-log/service'
+import { recordEventRow } from '../sync-log/service'
 import { acquireLock, keepLockAlive, readState, releaseLock, STATE, type LockHolder } from './app-state'
 import { housekeeping, type HousekeepingReport } from './housekeeping'
 import { tryPgJobLock } from './pg-job-lock'
@@ -125,7 +125,7 @@ async function run({ db, config, log }: JobDeps, now: Date, opts: JobOptions): P
     `Daily job: ${pulls.length} pulls (${counts.pulls_ok} ok, ${counts.pulls_failed} failed, ${counts.pulls_skipped} skipped), ` +
     `${newlyStale.length} newly stale; pruned ${hk.refresh_tokens_pruned} refresh tokens, ${hk.events_pruned} sync events, ` +
     `${hk.sessions_pruned} admin sessions; ${hk.backup ? `backup ${hk.backup}` : (hk.backup_note ?? 'no backup')}`
-  const event = await recordEvent(db, {
+  const event = await recordEventRow(db, {
     integrationId: null,
     kind: 'cron',
     source: 'cron',

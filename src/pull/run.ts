@@ -9,7 +9,7 @@ import { parseConfig } from '../integrations/config'
 import { getIntegrationWithSite } from '../integrations/service'
 import { pushStructure } from '../integrations/structure'
 import type { Logger } from '../log'
-import { recordEvent } from '../sync-log/service'
+import { recordEventRow } from '../sync-log/service'
 import { addressCheck } from './address-policy'
 import { loadCredentials } from './credentials'
 import { PullError } from './errors'
@@ -110,7 +110,7 @@ function failureMessage(log: Logger, integrationId: number, e: unknown, stop: Re
 
 async function record(db: Db, job: PreparedPull, source: PullOptions['source'], counts: Counts, error: string | null): Promise<SyncEvent> {
   const host = new URL(job.wpUrl).host
-  return await recordEvent(db, {
+  return await recordEventRow(db, {
     integrationId: job.integrationId,
     kind: 'pull',
     source,

@@ -21,38 +21,44 @@ export type NewEvent = {
   durationMs?: number
 }
 
-const insertEvent = (db: Db) =>
-  prepared(db, 'syncLog.insertEvent', (d) =>
-    d
-      .insert(syncEvents)
-      .values({
-        integrationId: sql.placeholder('integrationId'),
-        kind: sql.placeholder('kind'),
-        source: sql.placeholder('source'),
-        status: sql.placeholder('status'),
-        summary: sql.placeholder('summary'),
-        countsJson: sql.placeholder('countsJson'),
-        error: sql.placeholder('error'),
-        startedAt: sql.placeholder('startedAt'),
-        durationMs: sql.placeholder('durationMs'),
-      })
-      .returning()
-      .prepare(),
-  )
+const eventValues = {
+  integrationId: sql.placeholder('integrationId'),
+  kind: sql.placeholder('kind'),
+  source: sql.placeholder('source'),
+  status: sql.placeholder('status'),
+  summary: sql.placeholder('summary'),
+  countsJson: sql.placeholder('countsJson'),
+  error: sql.placeholder('error'),
+  startedAt: sql.placeholder('startedAt'),
+  durationMs: sql.placeholder('durationMs'),
+}
+
+// Two statements: most writers (every push and content batch) do not read the event back, and SQLite's RETURNING
+// costs about as much again as the insert (it buffers the row in a temporary table).
+const insertEvent = (db: Db) => prepared(db, 'syncLog.insertEvent', (d) => d.insert(syncEvents).values(eventValues).prepare())
+const insertEventReturning = (db: Db) =>
+  prepared(db, 'syncLog.insertEventReturning', (d) => d.insert(syncEvents).values(eventValues).returning().prepare())
+
+const eventParams = (e: NewEvent) => ({
+  integrationId: e.integrationId,
+  kind: e.kind,
+  source: e.source,
+  status: e.status,
+  summary: e.summary,
+  countsJson: JSON.stringify(e.counts ?? {}),
+  error: e.error ?? null,
+  startedAt: e.startedAt.toISOString(),
+  durationMs: Math.max(0, Math.round(e.durationMs ?? Date.now() - e.startedAt.getTime())),
+})
 
 /** Records one event; pass `tx` to make it part of the change it describes. */
-export async function recordEvent(db: Db, e: NewEvent): Promise<SyncEvent> {
-  const [row] = await insertEvent(db).execute({
-    integrationId: e.integrationId,
-    kind: e.kind,
-    source: e.source,
-    status: e.status,
-    summary: e.summary,
-    countsJson: JSON.stringify(e.counts ?? {}),
-    error: e.error ?? null,
-    startedAt: e.startedAt.toISOString(),
-    durationMs: Math.max(0, Math.round(e.durationMs ?? Date.now() - e.startedAt.getTime())),
-  })
+export async function recordEvent(db: Db, e: NewEvent): Promise<void> {
+  await insertEvent(db).execute(eventParams(e))
+}
+
+/** The same, answering the stored event (its id and defaults), for callers that hand it on. */
+export async function recordEventRow(db: Db, e: NewEvent): Promise<SyncEvent> {
+  const [row] = await insertEventReturning(db).execute(eventParams(e))
   return row!
 }
 
