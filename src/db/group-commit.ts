@@ -78,7 +78,11 @@ async function runGroup(state: Transactions, connection: Connection, scope: Asyn
     connection.exec('COMMIT')
     for (const [pending, value] of succeeded) pending.resolve(value)
   } catch (error) {
-    if (connection.inTransaction) connection.exec('ROLLBACK')
+    try {
+      if (connection.inTransaction) connection.exec('ROLLBACK')
+    } catch {
+      // A connection that cannot even roll back (closed under us): the callers get the first error, below.
+    }
     for (const [pending] of succeeded) pending.reject(error)
   } finally {
     state.open = null

@@ -179,6 +179,15 @@ describe('group commit when SQLite loses the transaction', () => {
     sqlite.close()
   })
 
+  it('fails every waiting transaction, none left hanging, when the connection is gone', async () => {
+    const sqlite = scratch()
+    sqlite.close()
+    const state = newTransactions()
+    const outcomes = await Promise.allSettled([1, 2, 3].map(() => transaction(state, sqlite, scope, async () => 'never')))
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected'])
+    expect(state.open).toBeNull()
+  })
+
   it('fails the earlier bodies too when SQLite rolled the whole transaction back under a later one', async () => {
     const sqlite = scratch()
     const state = newTransactions()
