@@ -2,7 +2,7 @@
 import type { Caller } from '../auth/caller'
 import { type Db, withTx } from '../db/client'
 import { Forbidden } from '../http/errors'
-import { parseConfig, type IntegrationConfig } from '../integrations/config'
+import { readConfig, type IntegrationConfig } from '../integrations/config'
 import { getIntegrationWithSite, getVisibleIntegration } from '../integrations/service'
 import { recordEvent, type EventSource } from '../sync-log/service'
 import type { Tx } from './counters'
@@ -29,7 +29,7 @@ export async function runBatch(
     db,
     async (tx) => {
       // Read inside the transaction: an admin override saved a moment ago must already apply.
-      const result = await apply(tx, parseConfig((await getIntegrationWithSite(tx, integrationId)).integration.configJson))
+      const result = await apply(tx, readConfig((await getIntegrationWithSite(tx, integrationId)).integration.configJson))
       const noun = kind === 'content' ? 'Content' : 'Terms'
       await recordEvent(tx, {
         integrationId,

@@ -78,6 +78,36 @@ export function parseConfig(json: string): IntegrationConfig {
   return integrationConfig.parse(raw)
 }
 
+// Readers that never change the config share one parse per stored text: content-types and every content batch
+// parse the same config_json again and again (~6 µs of zod each), while it changes only on a push or an override.
+const PARSED_KEPT = 256
+const parsed = new Map<string, Readonly<IntegrationConfig>>()
+
+/**
+ * parseConfig for readers, frozen (deeply) so that no caller can change what the next one is handed: a write would
+ * throw instead of corrupting the shared copy. The newest PARSED_KEPT texts are kept, the least recently read
+ * dropped first; a changed config is a new text, so a stale parse is never answered.
+ */
+export function readConfig(json: string): Readonly<IntegrationConfig> {
+  let config = parsed.get(json)
+  if (config) {
+    parsed.delete(json) // re-inserted below: Map order is the recency order
+  } else {
+    config = deepFreeze(parseConfig(json))
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!)
+  }
+  parsed.set(json, config)
+  return config
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}
+
 /** Merges a structure push into the config, preserving every other field. */
 export function applyStructurePush(config: IntegrationConfig, push: StructurePush, receivedAt: string): IntegrationConfig {
   const previous = config.content_types ?? {}

@@ -6,7 +6,16 @@ import { prepared } from '../db/prepared'
 import { integrations, sites, typeCounters } from '../db/schema'
 import { Forbidden, Invalid, NotFound } from '../http/errors'
 import { canSeeSite } from '../sites/service'
-import { applyStructurePush, effectiveTypes, isStale, parseConfig, TYPE_KINDS, type IntegrationConfig, type Override } from './config'
+import {
+  applyStructurePush,
+  effectiveTypes,
+  isStale,
+  parseConfig,
+  readConfig,
+  TYPE_KINDS,
+  type IntegrationConfig,
+  type Override,
+} from './config'
 import { recordEvent } from '../sync-log/service'
 import type { ContentTypeOverridesPatch, StructurePush } from './model'
 import { getIntegrationWithSite, getVisibleIntegration } from './service'
@@ -128,7 +137,7 @@ export async function getContentTypes(db: Db, caller: Caller, id: number) {
   const [row] = await contentTypesRow(db).execute({ id })
   if (!row || !canSeeSite(caller, row.site)) throw new NotFound('Integration')
   const counters = (JSON.parse(row.counters) as [string, string, number][]).map(([kind, slug, n]) => ({ kind, slug, n }))
-  return contentTypesView(parseConfig(row.configJson), counters)
+  return contentTypesView(readConfig(row.configJson), counters)
 }
 
 /** Applies admin overrides; a slug the last structure lacks is a 400 naming its path. Users only. */
