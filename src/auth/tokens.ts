@@ -1,5 +1,5 @@
 // Token material: JWT access tokens (via @elysiajs/jwt), opaque refresh tokens and site API keys.
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { jwt } from '@elysiajs/jwt'
 
 /**
@@ -22,7 +22,7 @@ export const API_KEY_PREFIX = 'igny8_sk_'
 const REFRESH_PREFIX = 'igny8_rt_'
 
 /** SHA-256 is enough for 256-bit random secrets: no dictionary to attack, and lookups stay O(1). */
-export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex')
+export const hashSecret = (secret: string): string => Bun.SHA256.hash(secret, 'hex')
 
 const randomToken = (prefix: string) => prefix + randomBytes(32).toString('base64url')
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { createHash } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { runSql } from '../../src/db/client'
 import { users } from '../../src/db/schema'
+import { hashSecret, newApiKey, newRefreshToken } from '../../src/auth/tokens'
 import { startServer, TEST_ENGINE, type TestServer } from '../helpers/server'
 
 let s: TestServer
@@ -141,5 +143,12 @@ describe('GET /auth/me/', () => {
     const res = await s.call('GET', '/api/v1/auth/me/', { token: u.token })
     expect(res.status).toBe(401)
     expect(res.body.code).toBe('token_not_valid')
+  })
+})
+
+describe('hashSecret', () => {
+  it('is the hex SHA-256 that stored keys and refresh tokens were hashed with, so keys handed out earlier still work', () => {
+    for (const secret of [newApiKey(), newRefreshToken(), '', 'ünïcödé ✓', 'x'.repeat(10_000)])
+      expect(hashSecret(secret)).toBe(createHash('sha256').update(secret).digest('hex'))
   })
 })
