@@ -2,7 +2,6 @@
 // Authorization header, a firewall answering HTML, an unreachable server, a TLS failure, a cloned or
 // moved site, and WP-Cron disabled.
 import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
-import { appendFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { launchBrowser, type Browser } from '../helpers/browser'
 import { startWordPress, type WordPress } from '../wordpress/harness'
@@ -133,11 +132,9 @@ describe('Diagnose', () => {
   })
 
   it('names a daily job that does not run because WP-Cron is disabled', async () => {
-    const port = new URL(wp.url).port
-    appendFileSync(
-      `/etc/wordpress/config-127.0.0.1-port-${port}.php`,
-      `\nif (!defined('DISABLE_WP_CRON')) define('DISABLE_WP_CRON', true);\n`,
-    )
+    // Diagnose runs in php -S: appendConfig waits until php -S's opcache serves the new config (it kept the old
+    // one for seconds, and Diagnose then saw WP-Cron enabled: 'warn').
+    await wp.appendConfig(`if (!defined('DISABLE_WP_CRON')) define('DISABLE_WP_CRON', true);`)
     // A wp-cron.php spawned by an earlier page load may still be queued for one of php -S's workers and
     // would reschedule the daily event when it starts. Holding WP-Cron's own lock for an hour makes any
     // such run return at once (wp-cron.php runs only while the lock is its own); then set the event

@@ -1,6 +1,6 @@
 // Installs the IGNY8 plugin into a harness WordPress (its own plugins dir), logs into wp-admin in a real
 // browser, and reads WordPress state back, for the plugin's end-to-end tests.
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { basicAuth, type WordPress } from '../wordpress/harness'
@@ -36,16 +36,7 @@ export async function installPlugin(wp: WordPress, o: { zip?: string } = {}): Pr
   const pluginDir = join(plugins, 'igny8-sync')
   mkdirSync(plugins, { recursive: true, mode: 0o755 })
   const errorsLog = join(dir, 'igny8-plugin-errors.log')
-  const before = statSync(config).mtimeMs
-  appendFileSync(
-    config,
-    `\n/* added by test/plugin/helpers.ts */\ndefine('WP_PLUGIN_DIR', ${phpStr(plugins)});\ndefine('IGNY8_DEBUG', true);\n`,
-  )
-  // php -S's opcache compares a file's mtime in whole seconds: appended within the second it last compiled the
-  // config, it would keep serving the old one (no WP_PLUGIN_DIR: the plugin missing, its settings page "not
-  // allowed"). A later mtime makes it recompile at its next revalidation; webServerSees() below waits for that.
-  const later = new Date(Math.max(Date.now(), before + 2000))
-  utimesSync(config, later, later)
+  await wp.appendConfig(`/* added by test/plugin/helpers.ts */\ndefine('WP_PLUGIN_DIR', ${phpStr(plugins)});\ndefine('IGNY8_DEBUG', true);`)
   if (o.zip) {
     // WordPress's own unpacking (as Plugins → Add New → Upload does), into this instance's plugins dir
     const out = await wp.wpEval(`require_once ABSPATH . 'wp-admin/includes/file.php';
@@ -72,22 +63,7 @@ register_shutdown_function(function () {
 });
 `
   await Bun.write(join(dir, 'mu-plugins', 'igny8-plugin-errors.php'), mu)
-  await webServerSees(wp)
   return { dir, pluginDir, errorsLog, phpLog: join(dir, 'php-errors.log') }
-}
-
-/** Waits until php -S (not only PHP's CLI) finds the plugin in the instance's WP_PLUGIN_DIR: WordPress lists it. */
-async function webServerSees(wp: WordPress) {
-  const plugin = PLUGIN_FILE.replace(/\.php$/, '')
-  await until(
-    async () => {
-      const res = await fetch(`${wp.url}/wp-json/wp/v2/plugins`, { headers: { Authorization: basicAuth(wp.adminUser, wp.appPassword) } })
-      const list = res.ok ? ((await res.json()) as { plugin: string }[]) : []
-      return list.some((p) => p.plugin === plugin)
-    },
-    15_000,
-    `php -S to serve the config naming the instance's WP_PLUGIN_DIR (${plugin} listed by /wp/v2/plugins)`,
-  )
 }
 
 /** Logs the admin into wp-admin. */
@@ -186,10 +162,7 @@ export function pluginLogs(site: PluginSite): { errors: string; php: string } {
   return { errors: read(site.errorsLog), php: read(site.phpLog) }
 }
 
-/**
- * Waits until php -S serves the plugin's REST namespace: its opcache may keep the config that
- * installPlugin() just appended to (WP_PLUGIN_DIR) for up to opcache.revalidate_freq (2 s).
- */
+/** Waits until php -S serves the plugin's REST namespace (after its activation). */
 export async function routeServed(wp: WordPress, namespace = 'igny8/v1') {
   await until(
     async () => {

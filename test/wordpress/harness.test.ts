@@ -105,4 +105,18 @@ describe('real WordPress test harness', () => {
     expect(total(res)).toBe(wp.fixtures.posts)
     await expect(wp.wpEval(`exit(2);`)).rejects.toThrow(/exited 2/)
   })
+
+  test('appendConfig: php -S runs the new config as soon as it returns, twice within a second too', async () => {
+    const dir = (await wp.wpEval('echo IGNY8_TEST_DIR;')).trim()
+    await Bun.write(
+      `${dir}/mu-plugins/igny8-test-config-probe.php`,
+      `<?php header('x-probe: ' . (defined('IGNY8_PROBE_2') ? 'two' : (defined('IGNY8_PROBE_1') ? 'one' : 'none')));`,
+    )
+    const probe = async () => (await fetch(`${wp.url}/wp-login.php`)).headers.get('x-probe')
+    expect(await probe()).toBe('none')
+    await wp.appendConfig(`define('IGNY8_PROBE_1', true);`)
+    expect(await probe()).toBe('one')
+    await wp.appendConfig(`define('IGNY8_PROBE_2', true);`)
+    expect(await probe()).toBe('two')
+  }, 60_000)
 })

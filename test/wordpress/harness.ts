@@ -24,6 +24,7 @@ import { createFixtures, type Fixtures } from './fixtures'
 import { installWordPress } from './install'
 import { Instance, installExitHook, live } from './instance'
 import { startMariaDB } from './mariadb'
+import { appendConfig } from './config-append'
 import { MU_GUARD, MU_TYPES, muInstance } from './mu-plugins.php'
 import { ensurePackages } from './packages'
 import { bootPhp } from './php-cli'
@@ -50,6 +51,8 @@ export interface WordPress {
    * when PHP exits non-zero, e.g. on a fatal error or `exit(1)`.
    */
   wpEval(php: string): Promise<string>
+  /** Appends PHP (e.g. a define) to this instance's wp-config and waits until the web server runs it too. */
+  appendConfig(php: string): Promise<void>
   /** Stops every process of this instance (by pid), removes its config and temp dir. Idempotent. */
   stop(): Promise<void>
 }
@@ -119,6 +122,7 @@ export async function startWordPress(opts: { port?: number } = {}): Promise<Word
         if (inst.stopped) return Promise.reject(new Error('wpEval: this WordPress was stopped'))
         return inst.php(php)
       },
+      appendConfig: (php: string) => appendConfig({ configFile: inst.configFile, url: inst.url, rev: ++inst.configRev }, php),
       stop: () => inst.stop(),
     }
   } catch (e) {

@@ -32,6 +32,7 @@ export class Instance {
   watchdogPid = 0
   stopped = false
   evalSeq = 0
+  configRev = 0
   token = randomToken(24)
   dbPassword = randomToken(24)
 

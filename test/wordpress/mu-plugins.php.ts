@@ -1,5 +1,6 @@
 // The must-use plugins of every instance (PHP sources), loaded from its own WPMU_PLUGIN_DIR.
 import { join } from 'node:path'
+import { CONFIG_REV_HEADER, CONFIG_REV_PREFIX } from './config-append'
 import { MARKER } from './constants'
 import { phpString } from './util'
 
@@ -95,7 +96,7 @@ add_filter('pre_wp_mail', '__return_true');
 /** Points uploads at the instance's temp dir (Debian's wp-content is shared and read-only here). */
 export function muInstance(o: { dir: string; url: string }): string {
   return `<?php
-/* Plugin Name: IGNY8 test instance settings (${MARKER}): uploads live in the instance's temp dir */
+/* Plugin Name: IGNY8 test instance settings (${MARKER}): uploads live in the instance's temp dir; the config revision header */
 add_filter('upload_dir', function ($d) {
     $base = ${phpString(join(o.dir, 'uploads'))};
     $baseurl = ${phpString(o.url + '/wp-content/uploads')};
@@ -106,5 +107,15 @@ add_filter('upload_dir', function ($d) {
     $d['error'] = false;
     return $d;
 });
+/* Which revision of the instance's config this request runs (see test/wordpress/config-append.ts). */
+if (!headers_sent()) {
+    $igny8_rev = 0;
+    foreach (array_keys(get_defined_constants(true)['user']) as $igny8_c) {
+        if (strncmp($igny8_c, '${CONFIG_REV_PREFIX}', ${CONFIG_REV_PREFIX.length}) === 0) {
+            $igny8_rev = max($igny8_rev, (int) substr($igny8_c, ${CONFIG_REV_PREFIX.length}));
+        }
+    }
+    header('${CONFIG_REV_HEADER}: ' . $igny8_rev);
+}
 `
 }
