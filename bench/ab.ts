@@ -2,14 +2,19 @@
 // varies by up to ~40 % here) falls on both: content-types and update-structure req/s (8 clients, 3 s), and
 // sync-content ingest items/s (10 batches of 1,000 per round, two in flight). For "nothing got slower":
 //   bun bench/ab.ts /tmp/igny8-before dist/igny8
+// With --postgres both run on the suite's own PostgreSQL (test/helpers/postgres.ts), each node on a database of its own.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startPostgres } from '../test/helpers/postgres'
 import { benchItem, load } from './load'
 
-const [beforeBin, afterBin] = process.argv.slice(2)
-if (!beforeBin || !afterBin) throw new Error('usage: bun bench/ab.ts BEFORE_BINARY AFTER_BINARY')
+const args = process.argv.slice(2)
+const onPostgres = args.includes('--postgres')
+const [beforeBin, afterBin] = args.filter((a) => a !== '--postgres')
+if (!beforeBin || !afterBin) throw new Error('usage: bun bench/ab.ts [--postgres] BEFORE_BINARY AFTER_BINARY')
+const pg = onPostgres ? await startPostgres() : null
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 4)
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef'
 const USER = { email: 'bench@example.com', password: 'bench-password-1' }
@@ -26,8 +31,22 @@ type Node = { proc: ChildProcess; dir: string; api: string; key: string; next: n
 async function start(bin: string): Promise<Node> {
   const dir = mkdtempSync(join(tmpdir(), 'igny8-ab-'))
   const port = 20000 + Math.floor(Math.random() * 20000)
-  spawnSync(bin, ['user', 'create', '--email', USER.email, '--password', USER.password, '--admin', '--data-dir', dir, '--secret', SECRET])
-  const proc = spawn(bin, ['serve', '--port', String(port), '--data-dir', dir, '--secret', SECRET, '--log-level', 'warn'], {
+  const db = pg ? ['--database-url', await pg.createDatabase()] : []
+  spawnSync(bin, [
+    'user',
+    'create',
+    '--email',
+    USER.email,
+    '--password',
+    USER.password,
+    '--admin',
+    '--data-dir',
+    dir,
+    '--secret',
+    SECRET,
+    ...db,
+  ])
+  const proc = spawn(bin, ['serve', '--port', String(port), '--data-dir', dir, '--secret', SECRET, '--log-level', 'warn', ...db], {
     stdio: 'inherit',
   })
   const base = `http://127.0.0.1:${port}/api/v1`
@@ -82,8 +101,10 @@ const runs: Record<'before' | 'after', Awaited<ReturnType<typeof round>>[]> = { 
 for (let r = 0; r < ROUNDS; r++) for (const side of ['before', 'after'] as const) runs[side].push(await round(nodes[side]))
 for (const n of Object.values(nodes)) {
   n.proc.kill('SIGTERM')
+  await new Promise((r) => (n.proc.exitCode !== null ? r(null) : n.proc.once('exit', r)))
   rmSync(n.dir, { recursive: true, force: true })
 }
+await pg?.stop()
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 const row = (what: 'ct' | 'push' | 'ingest', label: string) => {
   const [b, a] = [mean(runs.before.map((x) => x[what])), mean(runs.after.map((x) => x[what]))]

@@ -29,16 +29,22 @@ const integrationWithSite = (db: Db) =>
       .prepare(),
   )
 
+/** An integration with its site, whoever asks; undefined when there is none. */
+export async function integrationWithSiteRow(db: Db, id: number): Promise<{ integration: Integration; site: Site } | undefined> {
+  const [row] = await integrationWithSite(db).execute({ id })
+  return row
+}
+
 /** One integration whose site the caller may see, with that site; else 404. */
 export async function getVisibleIntegration(db: Db, caller: Caller, id: number): Promise<{ integration: Integration; site: Site }> {
-  const [row] = await integrationWithSite(db).execute({ id })
+  const row = await integrationWithSiteRow(db, id)
   if (!row || !canSeeSite(caller, row.site)) throw new NotFound('Integration')
   return row
 }
 
 /** The same without a caller: for the server's own work (pulls, the daily job). */
 export async function getIntegrationWithSite(db: Db, id: number): Promise<{ integration: Integration; site: Site }> {
-  const [row] = await integrationWithSite(db).execute({ id })
+  const row = await integrationWithSiteRow(db, id)
   if (!row) throw new NotFound('Integration')
   return row
 }

@@ -2,6 +2,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { requireUser, type Caller } from '../auth/caller'
 import { finalWrites, type Db, withTx } from '../db/client'
+import { coalesced, type Outcome } from '../db/coalesce'
 import { prepared } from '../db/prepared'
 import { integrations, sites, typeCounters } from '../db/schema'
 import { Forbidden, Invalid, NotFound } from '../http/errors'
@@ -16,9 +17,9 @@ import {
   type IntegrationConfig,
   type Override,
 } from './config'
-import { recordEvent } from '../sync-log/service'
+import { recordEvent, type NewEvent } from '../sync-log/service'
 import type { ContentTypeOverridesPatch, StructurePush } from './model'
-import { getIntegrationWithSite, getVisibleIntegration } from './service'
+import { getVisibleIntegration, integrationWithSiteRow } from './service'
 
 const setConfig = (db: Db) =>
   prepared(db, 'integrations.setConfig', (d) =>
@@ -29,37 +30,16 @@ const setConfig = (db: Db) =>
       .prepare(),
   )
 
-/** Stores a structure push in config_json in one read-modify-write transaction, with its sync-log event. */
+type PushRequest = { caller: Caller | null; push: StructurePush; source: 'plugin' | 'pull'; started: Date }
+
+/**
+ * Stores a structure push in config_json in one read-modify-write transaction, with its sync-log event. Pushes to
+ * the same integration that arrive while one is stored are stored together (see coalesced): one read, each push
+ * applied in turn, one write and an event for each, in one transaction.
+ */
 export async function pushStructure(db: Db, caller: Caller | null, id: number, push: StructurePush, source: 'plugin' | 'pull' = 'plugin') {
-  const started = new Date()
-  const now = started.toISOString()
-  const config = await withTx(
-    db,
-    async (tx) => {
-      // Read under the integration's lock: the tenant check and the config the push merges into, one statement.
-      const { integration, site } = caller ? await getVisibleIntegration(tx, caller, id) : await getIntegrationWithSite(tx, id)
-      if (!site.isActive || !integration.isActive) throw new Forbidden('Only active sites can push structure.', 'inactive')
-      const next = applyStructurePush(parseConfig(integration.configJson), push, now)
-      const counts = {
-        post_types: Object.keys(next.content_types!.post_types ?? {}).length,
-        taxonomies: Object.keys(next.content_types!.taxonomies ?? {}).length,
-      }
-      // Independent writes, sent together (on PostgreSQL with the COMMIT, while the integration's lock is held).
-      await finalWrites(tx, [
-        setConfig(tx).execute({ id, configJson: JSON.stringify(next), updatedAt: now }),
-        recordEvent(tx, {
-          integrationId: id,
-          kind: 'structure',
-          source,
-          status: 'ok',
-          summary: `Structure received: ${counts.post_types} post types, ${counts.taxonomies} taxonomies`,
-          counts,
-          startedAt: started,
-        }),
-      ])
-      return next
-    },
-    { lock: `integration:${id}` },
+  const config = await coalesced(db, `integration:${id}`, { caller, push, source, started: new Date() }, (batch) =>
+    storePushes(db, id, batch),
   )
   const ct = config.content_types!
   return {
@@ -68,6 +48,45 @@ export async function pushStructure(db: Db, caller: Caller | null, id: number, p
     taxonomies_count: Object.keys(ct.taxonomies ?? {}).length,
     last_structure_fetch: ct.last_structure_fetch!,
   }
+}
+
+/** The pushes in their order, as one after another: each one's config, or its own error (404, 403). */
+function storePushes(db: Db, id: number, batch: PushRequest[]): Promise<Outcome<IntegrationConfig>[]> {
+  return withTx(
+    db,
+    async (tx) => {
+      // Read under the integration's lock: the tenant check and the config the pushes merge into, one statement.
+      const row = await integrationWithSiteRow(tx, id)
+      let config = row && parseConfig(row.integration.configJson)
+      let stored: string | null = null
+      const events: NewEvent[] = []
+      const outcomes = batch.map(({ caller, push, source, started }): Outcome<IntegrationConfig> => {
+        if (!row || (caller && !canSeeSite(caller, row.site))) return { ok: false, error: new NotFound('Integration') }
+        if (!row.site.isActive || !row.integration.isActive) {
+          return { ok: false, error: new Forbidden('Only active sites can push structure.', 'inactive') }
+        }
+        const now = started.toISOString()
+        config = applyStructurePush(config!, push, now)
+        stored = now
+        const counts = {
+          post_types: Object.keys(config.content_types!.post_types ?? {}).length,
+          taxonomies: Object.keys(config.content_types!.taxonomies ?? {}).length,
+        }
+        const summary = `Structure received: ${counts.post_types} post types, ${counts.taxonomies} taxonomies`
+        events.push({ integrationId: id, kind: 'structure', source, status: 'ok', summary, counts, startedAt: started })
+        return { ok: true, value: config }
+      })
+      if (stored !== null) {
+        // Independent writes, sent together (on PostgreSQL with the COMMIT, while the integration's lock is held).
+        await finalWrites(tx, [
+          setConfig(tx).execute({ id, configJson: JSON.stringify(config), updatedAt: stored }),
+          ...events.map((e) => recordEvent(tx, e)),
+        ])
+      }
+      return outcomes
+    },
+    { lock: `integration:${id}` },
+  )
 }
 
 const countersOf = (db: Db) =>

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { and, eq } from 'drizzle-orm'
+import { withTx } from '../../src/db/client'
+import { syncEvents } from '../../src/db/schema'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 
 let s: TestServer
@@ -109,5 +112,89 @@ describe('POST /integration/integrations/{id}/update-structure/', () => {
     const u = await s.user()
     const site = await s.site(u.token)
     expect((await push(site.integrationId, u.token, seedStructure())).status).toBe(200)
+  })
+})
+
+// Structure pushes to one integration that arrive together are stored together (src/db/coalesce.ts), and each is
+// still answered as if it had been stored alone: its own timestamp, its own event, its own 404 or 403.
+const structureEvents = async (id: number) =>
+  await s.db
+    .select({ summary: syncEvents.summary })
+    .from(syncEvents)
+    .where(and(eq(syncEvents.integrationId, id), eq(syncEvents.kind, 'structure')))
+    .all()
+
+/**
+ * Sends the requests while the integration is held by another transaction (on SQLite the one connection, on
+ * PostgreSQL the integration's lock), so that they queue up and are stored as one batch once it ends.
+ */
+async function together<T>(integrationId: number, send: () => Promise<T>[]): Promise<T[]> {
+  let release!: () => void
+  const held = withTx(s.db, () => new Promise<void>((r) => (release = r)), { lock: `integration:${integrationId}` })
+  const answers = Promise.all(send())
+  await Bun.sleep(300)
+  release()
+  await held
+  return await answers
+}
+
+/** Push number i: its own timestamp and post count, and i page types (so its event's summary names it). */
+const pushNumber = (i: number) => ({
+  ...seedStructure(),
+  timestamp: new Date(Date.UTC(2025, 10, 22, 10, 0, i)).toISOString(),
+  post_types: {
+    post: { label: 'Posts', count: 1000 + i },
+    ...Object.fromEntries(Array.from({ length: i }, (_, k) => [`type_${k}`, { count: k }])),
+  },
+})
+
+describe('structure pushes to one integration, at once', () => {
+  it('answers each with its own push, records an event for each, and stores one of them whole', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    const before = (await structureEvents(site.integrationId)).length
+    const answers = await together(site.integrationId, () =>
+      Array.from({ length: 30 }, (_, i) => push(site.integrationId, site.key, pushNumber(i))),
+    )
+    answers.forEach((res, i) => {
+      expect(res.status).toBe(200)
+      expect(res.body.data.last_structure_fetch).toBe(pushNumber(i).timestamp)
+      expect(res.body.data.post_types_count).toBe(i + 1)
+    })
+    const summaries = (await structureEvents(site.integrationId)).slice(before).map((e) => e.summary)
+    expect(summaries.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `Structure received: ${i + 1} post types, 3 taxonomies`).sort())
+    // The stored config is one push's, whole: its count, its types and its timestamp belong together.
+    const stored = (await config(site.integrationId, u.token)).content_types
+    const i = stored.post_types.post.count - 1000
+    expect(Object.keys(stored.post_types)).toHaveLength(i + 1)
+    expect(stored.last_structure_fetch).toBe(pushNumber(i).timestamp)
+  })
+
+  it('refuses another tenant’s pushes among them with 404, and stores the rest', async () => {
+    // The owner pushes as a user too, so that both kinds of request reach the batch alike (an API key's lookup
+    // would wait for the held transaction on SQLite, a JWT does not).
+    const owner = await s.user()
+    const site = await s.site(owner.token)
+    const stranger = await s.user()
+    const answers = await together(site.integrationId, () =>
+      Array.from({ length: 12 }, (_, i) => push(site.integrationId, i % 3 === 1 ? stranger.token : owner.token, pushNumber(i))),
+    )
+    answers.forEach((res, i) => expect([i, res.status]).toEqual([i, i % 3 === 1 ? 404 : 200]))
+    expect(await structureEvents(site.integrationId)).toHaveLength(8)
+  })
+
+  it('refuses every push to an inactive site with 403 and changes nothing', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    expect((await push(site.integrationId, site.key, pushNumber(3))).status).toBe(200)
+    const before = await config(site.integrationId, u.token)
+    const events = (await structureEvents(site.integrationId)).length
+    await s.call('PATCH', `/api/v1/system/sites/${site.siteId}/`, { token: u.token, body: { is_active: false } })
+    const answers = await together(site.integrationId, () =>
+      Array.from({ length: 10 }, (_, i) => push(site.integrationId, site.key, pushNumber(i))),
+    )
+    for (const res of answers) expect([res.status, res.body.code]).toEqual([403, 'inactive'])
+    expect(await config(site.integrationId, u.token)).toEqual(before)
+    expect(await structureEvents(site.integrationId)).toHaveLength(events)
   })
 })
