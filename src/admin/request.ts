@@ -2,25 +2,31 @@
 // whether a browser sent it from another origin, and how the session cookie is written.
 import type { Config } from '../config'
 import { Forbidden } from '../http/errors'
+import { forwardedEntry } from '../http/forwarded'
 import { SESSION_COOKIE, SESSION_TTL_SECONDS } from '../auth/sessions'
 
-/** HTTPS as the browser sees it; X-Forwarded-Proto is believed only behind a trusted proxy. */
-export function isHttps(config: Pick<Config, 'trustProxy'>, request: Request): boolean {
+type ProxyConfig = Pick<Config, 'trustProxy' | 'trustedProxies'>
+
+/**
+ * HTTPS as the browser sees it; X-Forwarded-Proto is believed only behind a trusted proxy, and only the entry our
+ * outermost proxy appended (see forwardedEntry), not one the client sent along.
+ */
+export function isHttps(config: ProxyConfig, request: Request): boolean {
   if (config.trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase()
+    const forwarded = forwardedEntry(request, 'x-forwarded-proto', config.trustedProxies)?.toLowerCase()
     if (forwarded) return forwarded === 'https'
   }
   return new URL(request.url).protocol === 'https:'
 }
 
 /** The origin the browser used to reach us: scheme from isHttps, host from Host (or X-Forwarded-Host behind a trusted proxy). */
-export function requestOrigin(config: Pick<Config, 'trustProxy'>, request: Request): string {
-  const forwardedHost = config.trustProxy ? request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined
+export function requestOrigin(config: ProxyConfig, request: Request): string {
+  const forwardedHost = config.trustProxy ? forwardedEntry(request, 'x-forwarded-host', config.trustedProxies) : undefined
   return `${isHttps(config, request) ? 'https' : 'http'}://${forwardedHost || new URL(request.url).host}`
 }
 
 /** The public server URL shown to admins (what the plugin must reach): --base-url, else the request's origin. */
-export function publicBaseUrl(config: Pick<Config, 'trustProxy' | 'baseUrl'>, request: Request): string {
+export function publicBaseUrl(config: ProxyConfig & Pick<Config, 'baseUrl'>, request: Request): string {
   return (config.baseUrl ?? requestOrigin(config, request)).replace(/\/+$/, '')
 }
 
@@ -29,7 +35,7 @@ export function publicBaseUrl(config: Pick<Config, 'trustProxy' | 'baseUrl'>, re
  * and Sec-Fetch-Site on every request; a client sending neither is not a browser, so it cannot be
  * a cross-site forgery (and authenticated changes still need the CSRF token).
  */
-export function assertSameOrigin(config: Pick<Config, 'trustProxy' | 'baseUrl'>, request: Request): void {
+export function assertSameOrigin(config: ProxyConfig & Pick<Config, 'baseUrl'>, request: Request): void {
   const site = request.headers.get('sec-fetch-site')
   if (site && site !== 'same-origin' && site !== 'none') throw new Forbidden('Cross-site requests are not allowed.', 'cross_site')
   const origin = request.headers.get('origin')
@@ -39,7 +45,7 @@ export function assertSameOrigin(config: Pick<Config, 'trustProxy' | 'baseUrl'>,
 }
 
 /** Set-Cookie for the session: HttpOnly, SameSite=Lax, Secure exactly when the page is served over HTTPS. */
-export function sessionCookie(config: Pick<Config, 'trustProxy'>, request: Request, value: string | null): string {
+export function sessionCookie(config: ProxyConfig, request: Request, value: string | null): string {
   const parts = [`${SESSION_COOKIE}=${value ?? ''}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${value ? SESSION_TTL_SECONDS : 0}`]
   if (isHttps(config, request)) parts.push('Secure')
   return parts.join('; ')

@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import type { AppContext } from '../context'
 import { AuthorizationHeaderMissing, authorizationMissing, resolveBearer, type Caller } from './caller'
+import { forwardedEntry } from '../http/forwarded'
 
 const callers = new WeakMap<Request, Promise<Caller>>()
 
@@ -47,12 +48,7 @@ export function authGuard(ctx: AppContext) {
  */
 export function clientIp(ctx: AppContext, request: Request, server: { requestIP(r: Request): { address: string } | null } | null): string {
   if (ctx.config.trustProxy) {
-    const hops = (request.headers.get('x-forwarded-for') ?? '')
-      .split(',')
-      .map((h) => h.trim())
-      .filter(Boolean)
-    // A shorter list than we have proxies carries no client-written entry; its first is the closest we know.
-    const forwarded = hops[Math.max(0, hops.length - ctx.config.trustedProxies)]
+    const forwarded = forwardedEntry(request, 'x-forwarded-for', ctx.config.trustedProxies)
     if (forwarded) return forwarded
   }
   return server?.requestIP(request)?.address ?? 'unknown'

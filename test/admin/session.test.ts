@@ -63,6 +63,35 @@ describe('the session cookie', () => {
     expect(untrusted.status).toBe(403)
   })
 
+  it('believes only the X-Forwarded-Proto/-Host entry our proxy appended, not one the client sent before it', async () => {
+    // The client wrote "https" and "evil.example.com"; our one proxy appended what it saw: "http", "sync.example.com".
+    expect(await loginCookie(proxied, { 'x-forwarded-proto': 'https, http' })).not.toContain('secure')
+    expect(await loginCookie(proxied, { 'x-forwarded-proto': 'http, https' })).toContain('secure')
+    const u = await proxied.user()
+    const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example.com, sync.example.com' }
+    const forged = await send(proxied, 'POST', '/login', {
+      form: { email: u.email, password: u.password },
+      headers: { ...headers, origin: 'https://evil.example.com' },
+    })
+    expect(forged.status).toBe(403)
+    const real = await send(proxied, 'POST', '/login', {
+      form: { email: u.email, password: u.password },
+      headers: { ...headers, origin: 'https://sync.example.com' },
+    })
+    expect(real.status).toBe(303)
+  })
+
+  it('with two proxies of ours, believes the entry the outer one appended', async () => {
+    const twoHops = await startServer({ 'trust-proxy': 'true', 'trusted-proxies': '2' })
+    try {
+      // client-written, outer proxy's, inner proxy's
+      expect(await loginCookie(twoHops, { 'x-forwarded-proto': 'http, https, http' })).toContain('secure')
+      expect(await loginCookie(twoHops, { 'x-forwarded-proto': 'https, http, https' })).not.toContain('secure')
+    } finally {
+      await twoHops.stop()
+    }
+  })
+
   it('accepts the forwarded https origin as same-origin behind a trusted proxy', async () => {
     const u = await proxied.user()
     const host = new URL(proxied.base).host
