@@ -10,7 +10,7 @@ import type { EventSource } from '../sync-log/service'
 import { emptyResult, jsonFingerprints, runBatch, type BatchResult } from './batch'
 import { keptPrint, rowPart, writeKept } from './bodies'
 import { idList } from './json-params'
-import { applyCounterChanges, readCounters, type Tx } from './counters'
+import { applyCounterChanges, applyStatusChanges, readCounters, StatusDelta, type Tx } from './counters'
 import type { ItemInput, SyncContent } from './model'
 import { classifyBatch, CounterDelta, type Stored } from './rules'
 
@@ -35,32 +35,36 @@ async function applyContentBatch(tx: Tx, integrationId: number, config: Integrat
   const result = emptyResult()
   const types = effectiveTypes(config, 'post_types')
   const counts = new CounterDelta(await readCounters(tx, integrationId, 'post_type'))
+  const statuses = new StatusDelta()
 
   // Deletions first, so a batch that removes and adds items frees room under the limit.
   if (batch.deleted.length) {
-    const gone = await allRows<{ post_type: string }>(
+    const gone = await allRows<{ post_type: string; status: string }>(
       tx,
       sql`
       delete from content where integration_id = ${integrationId}
         and external_id in ${idList(tx.engine, batch.deleted)}
-      returning post_type`,
+      returning post_type, status`,
     )
-    for (const g of gone) counts.add(g.post_type, -1)
+    for (const g of gone) {
+      counts.add(g.post_type, -1)
+      statuses.add(g.post_type, g.status, -1)
+    }
     result.deleted = gone.length
   }
 
-  const existing = new Map<number, Stored>()
+  const existing = new Map<number, Stored & { status: string }>()
   if (batch.items.length) {
-    const rows = await allRows<{ external_id: number; post_type: string; fingerprint: string }>(
+    const rows = await allRows<{ external_id: number; post_type: string; status: string; fingerprint: string }>(
       tx,
       sql`
-      select external_id, post_type, fingerprint from content where integration_id = ${integrationId}
+      select external_id, post_type, status, fingerprint from content where integration_id = ${integrationId}
         and external_id in ${idList(
           tx.engine,
           batch.items.map((i) => i.external_id),
         )}`,
     )
-    for (const r of rows) existing.set(r.external_id, { type: r.post_type, fingerprint: r.fingerprint })
+    for (const r of rows) existing.set(r.external_id, { type: r.post_type, status: r.status, fingerprint: r.fingerprint })
   }
 
   const prints = jsonFingerprints<ItemInput>(rowPart)
@@ -81,7 +85,13 @@ async function applyContentBatch(tx: Tx, integrationId: number, config: Integrat
       writes.map((w) => w.row),
     )
   }
+  for (const { row } of writes) {
+    const before = existing.get(row.external_id)
+    if (before) statuses.add(before.type, before.status, -1)
+    statuses.add(row.post_type, row.status, 1)
+  }
   await applyCounterChanges(tx, integrationId, 'post_type', counts.changes())
+  await applyStatusChanges(tx, integrationId, statuses.changes())
   return result
 }
 

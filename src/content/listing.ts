@@ -1,8 +1,8 @@
 // Reading back what is stored: content with filters and its term ids, terms in tree order.
-import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
 import type { Db } from '../db/client'
-import { content, contentTaxonomy, typeCounters, type ContentItem, type Term } from '../db/schema'
+import { content, contentTaxonomy, statusCounters, typeCounters, type ContentItem, type Term } from '../db/schema'
 import type { CounterKind } from './counters'
 import { offsetOf, type Page } from '../http/envelope'
 import { getVisibleIntegration } from '../integrations/service'
@@ -115,14 +115,13 @@ export async function listTerms(db: Db, caller: Caller, integrationId: number, t
   return { count: await storedCount(db, integrationId, 'taxonomy', taxonomy), results: rows.map((t) => serializeTerm(t)) }
 }
 
-/** How many of a post type's items have each status, most common first. */
+/** How many of a post type's items have each status, most common first (from the kept counters: no rows counted). */
 export const statusCountsOf = async (db: Db, integrationId: number, postType: string) =>
   await db
-    .select({ status: content.status, n: count() })
-    .from(content)
-    .where(and(eq(content.integrationId, integrationId), eq(content.postType, postType)))
-    .groupBy(content.status)
-    .orderBy(desc(count()), asc(content.status))
+    .select({ status: statusCounters.status, n: statusCounters.n })
+    .from(statusCounters)
+    .where(and(eq(statusCounters.integrationId, integrationId), eq(statusCounters.postType, postType), gt(statusCounters.n, 0)))
+    .orderBy(desc(statusCounters.n), asc(statusCounters.status))
     .all()
 
 /** Names of the given terms of one taxonomy, by WordPress id (ids not stored are absent). */

@@ -8,6 +8,7 @@ import m4 from '../../drizzle/0004_content_utc_and_term_tree.sql' with { type: '
 import m5 from '../../drizzle/0005_content_taxonomy_tree_backfill.sql' with { type: 'text' }
 import m6 from '../../drizzle/0006_pushback.sql' with { type: 'text' }
 import m7 from '../../drizzle/0007_login_attempts.sql' with { type: 'text' }
+import m8 from '../../drizzle/0008_status_counters.sql' with { type: 'text' }
 
 export const migrationJournal = journal
 export const migrationSql: Record<string, string> = {
@@ -19,4 +20,5 @@ export const migrationSql: Record<string, string> = {
   '0005_content_taxonomy_tree_backfill': m5,
   '0006_pushback': m6,
   '0007_login_attempts': m7,
+  '0008_status_counters': m8,
 }

@@ -4,6 +4,7 @@ import m0 from '../../drizzle-pg/0000_functions.sql' with { type: 'text' }
 import m1 from '../../drizzle-pg/0001_init.sql' with { type: 'text' }
 import m2 from '../../drizzle-pg/0002_login_attempts.sql' with { type: 'text' }
 import m3 from '../../drizzle-pg/0003_listing_index_order.sql' with { type: 'text' }
+import m4 from '../../drizzle-pg/0004_status_counters.sql' with { type: 'text' }
 
 export const pgMigrationJournal = journal
 export const pgMigrationSql: Record<string, string> = {
@@ -11,4 +12,5 @@ export const pgMigrationSql: Record<string, string> = {
   '0001_init': m1,
   '0002_login_attempts': m2,
   '0003_listing_index_order': m3,
+  '0004_status_counters': m4,
 }

@@ -1,4 +1,5 @@
-// Property test: after any sequence of batches, the kept counters equal a recount of the rows.
+// Property test: after any sequence of batches, the kept counters (per type, and per type and status) equal a
+// recount of the rows.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'
@@ -30,11 +31,15 @@ describe('kept counters', () => {
       })
       const types = ['post', 'page', 'product', 'event']
       const taxonomies = ['category', 'post_tag', 'product_cat']
+      const statuses = ['publish', 'draft', 'private', 'future']
       for (let step = 0; step < 40; step++) {
         const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)]!
         const ids = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => 1 + Math.floor(rnd() * 40)))]
         if (rnd() < 0.5) {
-          const items = ids.map((id) => ({ ...post(id, { title: `v${Math.floor(rnd() * 3)}` }), post_type: pick(types) }))
+          const items = ids.map((id) => ({
+            ...post(id, { title: `v${Math.floor(rnd() * 3)}`, status: pick(statuses) }),
+            post_type: pick(types),
+          }))
           const deleted = Array.from({ length: Math.floor(rnd() * 4) }, () => 1 + Math.floor(rnd() * 40))
           expect((await c.content({ items, deleted })).status).toBe(200)
         } else {
@@ -64,6 +69,13 @@ describe('kept counters', () => {
       )
       expect(await kept('taxonomy')).toEqual(
         await byKey(sql`select taxonomy k, count(*) n from content_taxonomy where integration_id = ${c.integrationId} group by taxonomy`),
+      )
+      expect(
+        await byKey(sql`select post_type || '/' || status k, n from status_counters where integration_id = ${c.integrationId} and n != 0`),
+      ).toEqual(
+        await byKey(
+          sql`select post_type || '/' || status k, count(*) n from content where integration_id = ${c.integrationId} group by post_type, status`,
+        ),
       )
       const limits = await byKey(
         sql`select post_type k, count(*) n from content where integration_id = ${c.integrationId} and post_type = 'page' group by post_type`,

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { contentPage, termsPage } from '../../src/content/listing'
+import { contentPage, statusCountsOf, termsPage } from '../../src/content/listing'
 import { segment } from '../../src/content/tree'
 import { openDb } from '../../src/db/client'
 import { migrateDb, migrateFolder, writeMigrations } from '../../src/db/migrate'
@@ -20,15 +20,21 @@ const tempDir = () => {
   return d
 }
 
+/** A SQLite database migrated up to (not including) the migration whose tag starts with `prefix`, and a way to write rows. */
+function migratedBefore(prefix: string) {
+  const db = openDb(join(tempDir(), 'igny8.db'))
+  const folder = tempDir()
+  const upTo = migrationJournal.entries.findIndex((e) => e.tag.startsWith(prefix))
+  expect(upTo).toBeGreaterThan(0)
+  writeMigrations(folder, migrationJournal.entries.slice(0, upTo))
+  migrateFolder(db, folder)
+  const run = (sql: string, ...params: (string | number)[]) => sqliteOf(db).run(sql, params)
+  return { db, run }
+}
+
 describe('SQLite: migrations 0004 and 0005 on a populated database', () => {
   it('fill modified_at_utc and tree_path/depth for rows stored before them', async () => {
-    const db = openDb(join(tempDir(), 'igny8.db'))
-    const before = tempDir()
-    const upTo = migrationJournal.entries.findIndex((e) => e.tag.startsWith('0004_'))
-    expect(upTo).toBeGreaterThan(0)
-    writeMigrations(before, migrationJournal.entries.slice(0, upTo))
-    migrateFolder(db, before)
-    const run = (sql: string, ...params: (string | number)[]) => sqliteOf(db).run(sql, params)
+    const { db, run } = migratedBefore('0004_')
     run(`INSERT INTO users (id, email, password_hash, is_admin) VALUES (1, 'a@example.com', 'h', 1)`)
     run(`INSERT INTO sites (id, owner_id, name, url) VALUES (10, 1, 'Blog', 'https://blog.example.com')`)
     run(`INSERT INTO integrations (id, site_id, platform) VALUES (20, 10, 'wordpress')`)
@@ -80,6 +86,35 @@ describe('SQLite: migrations 0004 and 0005 on a populated database', () => {
     // The same key the batch writer computes.
     const europe = sqliteOf(db).query(`select tree_path as p from content_taxonomy where external_id = 4`).get() as { p: string }
     expect(europe.p).toBe(segment('News', 1) + segment('World', 3) + segment('Europe', 4))
+    sqliteOf(db).close()
+  })
+})
+
+describe('SQLite: migration 0008 on a populated database', () => {
+  it('counts the items stored before it into status_counters, per integration, post type and status', async () => {
+    const { db, run } = migratedBefore('0008_')
+    run(`INSERT INTO users (id, email, password_hash, is_admin) VALUES (1, 'a@example.com', 'h', 1)`)
+    run(
+      `INSERT INTO sites (id, owner_id, name, url) VALUES (10, 1, 'Blog', 'https://blog.example.com'), (11, 1, 'Shop', 'https://shop.example.com')`,
+    )
+    run(`INSERT INTO integrations (id, site_id, platform) VALUES (20, 10, 'wordpress'), (21, 11, 'wordpress')`)
+    const rows: [number, number, string, string][] = [
+      [20, 1, 'post', 'publish'],
+      [20, 2, 'post', 'publish'],
+      [20, 3, 'post', 'draft'],
+      [20, 4, 'page', 'publish'],
+      [21, 1, 'post', 'private'],
+    ]
+    for (const [integration, id, type, status] of rows)
+      run(`INSERT INTO content (integration_id, external_id, post_type, status) VALUES (?, ?, ?, ?)`, integration, id, type, status)
+
+    await migrateDb(db)
+    expect(await statusCountsOf(db, 20, 'post')).toEqual([
+      { status: 'publish', n: 2 },
+      { status: 'draft', n: 1 },
+    ])
+    expect(await statusCountsOf(db, 20, 'page')).toEqual([{ status: 'publish', n: 1 }])
+    expect(await statusCountsOf(db, 21, 'post')).toEqual([{ status: 'private', n: 1 }])
     sqliteOf(db).close()
   })
 })

@@ -81,6 +81,21 @@ export const typeCounters = pgTable(
   (t) => [primaryKey({ columns: [t.integrationId, t.kind, t.slug] })],
 )
 
+// How many of an integration's items of each post type have each status, kept like type_counters in the same
+// transaction as the rows (src/content/items.ts), so the admin's status filter never counts rows.
+export const statusCounters = pgTable(
+  'status_counters',
+  {
+    integrationId: int('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    postType: text('post_type').notNull(),
+    status: text('status').notNull(),
+    n: int('n').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.postType, t.status] })],
+)
+
 export const contentBodies = pgTable('content_bodies', {
   contentId: int('content_id')
     .primaryKey()

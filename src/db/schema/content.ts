@@ -97,6 +97,21 @@ export const typeCounters = sqliteTable(
   (t) => [primaryKey({ columns: [t.integrationId, t.kind, t.slug] })],
 )
 
+// How many of an integration's items of each post type have each status, kept like type_counters in the same
+// transaction as the rows (src/content/items.ts), so the admin's status filter never counts rows.
+export const statusCounters = sqliteTable(
+  'status_counters',
+  {
+    integrationId: integer('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    postType: text('post_type').notNull(),
+    status: text('status').notNull(),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.postType, t.status] })],
+)
+
 export type ContentItem = typeof content.$inferSelect
 export type Term = typeof contentTaxonomy.$inferSelect
 
