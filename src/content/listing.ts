@@ -52,17 +52,33 @@ export const storedCountQuery = (db: Db, integrationId: number, kind: CounterKin
 const storedCount = async (db: Db, integrationId: number, kind: CounterKind, slug: string | undefined): Promise<number> =>
   (await storedCountQuery(db, integrationId, kind, slug).get())!.n
 
+/** Items with `status` (of one post type, or all) from the kept status counters. */
+const statusCount = async (db: Db, integrationId: number, status: string, postType: string | undefined): Promise<number> =>
+  (await db
+    // mapWith: PostgreSQL's sum of bigints is a numeric, which arrives as a string.
+    .select({ n: sql<number>`coalesce(sum(${statusCounters.n}), 0)`.mapWith(Number) })
+    .from(statusCounters)
+    .where(
+      and(
+        eq(statusCounters.integrationId, integrationId),
+        eq(statusCounters.status, status),
+        postType ? eq(statusCounters.postType, postType) : undefined,
+      ),
+    )
+    .get())!.n
+
 /** One page of an integration's content the caller may see (another tenant's integration is a 404). */
 export async function listContent(db: Db, caller: Caller, integrationId: number, f: ContentFilter, page: Page) {
   await getVisibleIntegration(db, caller, integrationId)
-  // Filters the counters do not know (status, search) count the matching rows.
-  const total =
-    f.status || f.search
-      ? (await db
-          .select({ n: count() })
-          .from(content)
-          .where(contentWhere(db, integrationId, f))
-          .get())!.n
+  // A search is the one filter the kept counters do not know: it counts the matching rows.
+  const total = f.search
+    ? (await db
+        .select({ n: count() })
+        .from(content)
+        .where(contentWhere(db, integrationId, f))
+        .get())!.n
+    : f.status
+      ? await statusCount(db, integrationId, f.status, f.post_type)
       : await storedCount(db, integrationId, 'post_type', f.post_type)
   const rows = await contentPage(db, integrationId, f, page).all()
   return { count: total, results: rows.map((r) => serializeItem(r)) }

@@ -77,6 +77,21 @@ describe('kept counters', () => {
           sql`select post_type || '/' || status k, count(*) n from content where integration_id = ${c.integrationId} group by post_type, status`,
         ),
       )
+      // The listing's count under a status filter comes from those counters too.
+      const listed = async (qs: string) => (await s.call('GET', `${c.base}/content/?${qs}&page_size=1`, { token: c.key })).body.count
+      const recount = await byKey(
+        sql`select status k, count(*) n from content where integration_id = ${c.integrationId} and post_type = 'post' group by status`,
+      )
+      for (const status of statuses) {
+        expect([status, await listed(`status=${status}&post_type=post`)]).toEqual([status, recount[status] ?? 0])
+        expect([status, await listed(`status=${status}`)]).toEqual([
+          status,
+          Number(
+            (await byKey(sql`select 'all' k, count(*) n from content where integration_id = ${c.integrationId} and status = ${status}`))
+              .all ?? 0,
+          ),
+        ])
+      }
       const limits = await byKey(
         sql`select post_type k, count(*) n from content where integration_id = ${c.integrationId} and post_type = 'page' group by post_type`,
       )
