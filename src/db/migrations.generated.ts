@@ -9,6 +9,7 @@ import m5 from '../../drizzle/0005_content_taxonomy_tree_backfill.sql' with { ty
 import m6 from '../../drizzle/0006_pushback.sql' with { type: 'text' }
 import m7 from '../../drizzle/0007_login_attempts.sql' with { type: 'text' }
 import m8 from '../../drizzle/0008_status_counters.sql' with { type: 'text' }
+import m9 from '../../drizzle/0009_content_status_index.sql' with { type: 'text' }
 
 export const migrationJournal = journal
 export const migrationSql: Record<string, string> = {
@@ -21,4 +22,5 @@ export const migrationSql: Record<string, string> = {
   '0006_pushback': m6,
   '0007_login_attempts': m7,
   '0008_status_counters': m8,
+  '0009_content_status_index': m9,
 }

@@ -5,6 +5,7 @@ import m1 from '../../drizzle-pg/0001_init.sql' with { type: 'text' }
 import m2 from '../../drizzle-pg/0002_login_attempts.sql' with { type: 'text' }
 import m3 from '../../drizzle-pg/0003_listing_index_order.sql' with { type: 'text' }
 import m4 from '../../drizzle-pg/0004_status_counters.sql' with { type: 'text' }
+import m5 from '../../drizzle-pg/0005_content_status_index.sql' with { type: 'text' }
 
 export const pgMigrationJournal = journal
 export const pgMigrationSql: Record<string, string> = {
@@ -13,4 +14,5 @@ export const pgMigrationSql: Record<string, string> = {
   '0002_login_attempts': m2,
   '0003_listing_index_order': m3,
   '0004_status_counters': m4,
+  '0005_content_status_index': m5,
 }

@@ -47,7 +47,7 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(async () => await closeDb(db))
 
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] }
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Index Cond'?: string; Plans?: PlanNode[] }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)]
 /** Every node of the plan PostgreSQL picks for `query`, its parameters bound as the service binds them. */
 async function plan(query: SQL | { getSQL(): SQL }): Promise<PlanNode[]> {
@@ -76,6 +76,13 @@ describe('PostgreSQL: EXPLAIN of the listings at 20,000 items', () => {
       expect({ seq: seqScans(p), sorts: sorts(p).length }).toEqual({ seq: [], sorts: 0 })
       expect(p.some((n) => /Index/.test(n['Node Type']))).toBe(true)
     })
+
+  it('content by post_type and status: seeks the status in the index (a rare status is not found by walking the type)', async () => {
+    const p = await plan(contentPage(db, 1, { post_type: 'post', status: 'private' }, page))
+    const scans = p.filter((n) => n['Relation Name'] === 'content')
+    expect(scans.map((n) => n['Index Name'])).toEqual(['content_integration_type_status_modified_idx'])
+    expect(String(scans[0]!['Index Cond'])).toContain('status')
+  })
 
   const counts: [string, () => { getSQL(): SQL }][] = [
     ['the kept counter of a post type', () => storedCountQuery(db, 1, 'post_type', 'post')],

@@ -89,6 +89,13 @@ describe('SQLite: EXPLAIN QUERY PLAN of the listings', () => {
   }
 })
 
+describe('SQLite: EXPLAIN QUERY PLAN under a status filter', () => {
+  it('seeks the post type and the status in one index, so a rare status is not found by walking the whole type', () => {
+    const detail = plan(contentPage(db, integrationId, { post_type: 'post', status: 'private' }, page).toSQL()).join('\n')
+    expect(detail).toMatch(/INDEX content_integration_type_status_modified_idx \(integration_id=\? AND post_type=\? AND status=\?\)/)
+  })
+})
+
 describe('SQLite: EXPLAIN QUERY PLAN of the body statements', () => {
   // Each statement must read its JSON once and look every item up by (integration_id, external_id): joined the
   // other way round, SQLite rescans the JSON (megabytes of bodies) once per stored row, and 1,000 bodies took seconds.

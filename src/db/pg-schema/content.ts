@@ -39,6 +39,13 @@ export const content = pgTable(
     // desc nulls last, id desc") is read backwards from the index on PostgreSQL too, never sorted.
     index('content_integration_modified_idx').on(t.integrationId, t.modifiedAtUtc.asc().nullsFirst(), t.id),
     index('content_integration_type_modified_idx').on(t.integrationId, t.postType, t.modifiedAtUtc.asc().nullsFirst(), t.id),
+    index('content_integration_type_status_modified_idx').on(
+      t.integrationId,
+      t.postType,
+      t.status,
+      t.modifiedAtUtc.asc().nullsFirst(),
+      t.id,
+    ),
   ],
 )
 

@@ -49,6 +49,9 @@ export const content = sqliteTable(
     // without a post_type filter, so a page is read from the index instead of sorting every row.
     index('content_integration_modified_idx').on(t.integrationId, t.modifiedAtUtc),
     index('content_integration_type_modified_idx').on(t.integrationId, t.postType, t.modifiedAtUtc),
+    // The same under a status filter (the admin's items page): a rare status is found by seeking, not by walking
+    // the type's whole index (285 ms for 3 private items among 1M, measured).
+    index('content_integration_type_status_modified_idx').on(t.integrationId, t.postType, t.status, t.modifiedAtUtc),
   ],
 )
 

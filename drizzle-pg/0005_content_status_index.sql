@@ -1,0 +1,1 @@
+CREATE INDEX "content_integration_type_status_modified_idx" ON "content" USING btree ("integration_id","post_type","status","modified_at_utc" NULLS FIRST,"id");
