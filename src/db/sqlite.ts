@@ -43,7 +43,7 @@ export function openSqlite(file: string): Db {
   const native: Native = { sqlite, statements: new Map(), tx: newTransactions() }
   const db = drizzle(
     async (text, params, method) => {
-      while (native.tx.open && scope.getStore() !== native.tx.open.token) await native.tx.open.done
+      if (heldByAnother(native)) await untilFree(native)
       const stmt = statementFor(native, text)
       if (method === 'run') return { rows: [], ...stmt.run(...params) }
       const rows = stmt.values(...params)
@@ -71,6 +71,14 @@ export function withStablePlans<D extends ParamEscaping>(dialect: D): D {
   return dialect
 }
 
+/** Whether a transaction other than the caller's (by its async scope) holds the connection. */
+const heldByAnother = (native: Native): boolean => native.tx.open !== null && scope.getStore() !== native.tx.open.token
+
+/** Waits until no other request's transaction holds the connection. Callers check heldByAnother first: awaiting costs a turn of the event loop even when it is free. */
+async function untilFree(native: Native): Promise<void> {
+  while (heldByAnother(native)) await native.tx.open!.done
+}
+
 function statementFor(native: Native, text: string): Statement {
   let stmt = native.statements.get(text)
   if (stmt === undefined) {
@@ -90,7 +98,7 @@ export function sqliteOf(db: Db): Database {
 /** Rows as objects for raw SQL (Drizzle's proxy hands raw queries back as arrays), inside the caller's scope. */
 export async function sqliteRows<T>(db: Db, text: string, params: unknown[]): Promise<T[]> {
   const native = natives.get(db)!
-  while (native.tx.open && scope.getStore() !== native.tx.open.token) await native.tx.open.done
+  if (heldByAnother(native)) await untilFree(native)
   return statementFor(native, text).all(...(params as never[])) as T[]
 }
 
@@ -100,7 +108,7 @@ export async function sqliteRows<T>(db: Db, text: string, params: unknown[]): Pr
  */
 export function sqliteTransaction<T>(db: Db, body: () => Promise<T>): Promise<T> {
   const native = natives.get(db)!
-  if (native.tx.open && scope.getStore() === native.tx.open.token) return body()
+  if (native.tx.open && !heldByAnother(native)) return body()
   return transaction(native.tx, native.sqlite, scope, body)
 }
 
@@ -138,7 +146,7 @@ export function directPrepared<T>(db: Db, prepared: T): T {
   const native = natives.get(db)
   if (!native || p.customResultMapper || (p.method !== 'all' && p.method !== 'run')) return prepared
   const execute = (values?: Record<string, unknown>): Promise<unknown> => {
-    if (native.tx.open && scope.getStore() !== native.tx.open.token) return p.execute(values)
+    if (heldByAnother(native)) return p.execute(values)
     try {
       const stmt = statementFor(native, p.query.sql)
       const params = fillPlaceholders(p.query.params, values ?? {}) as never[]
