@@ -74,7 +74,10 @@ export function withStablePlans<D extends ParamEscaping>(dialect: D): D {
 /** Whether a transaction other than the caller's (by its async scope) holds the connection. */
 const heldByAnother = (native: Native): boolean => native.tx.open !== null && scope.getStore() !== native.tx.open.token
 
-/** Waits until no other request's transaction holds the connection. Callers check heldByAnother first: awaiting costs a turn of the event loop even when it is free. */
+/**
+ * Waits until no other request's transaction holds the connection. Callers check heldByAnother first: an await
+ * costs a turn of the event loop even when the connection is free.
+ */
 async function untilFree(native: Native): Promise<void> {
   while (heldByAnother(native)) await native.tx.open!.done
 }
