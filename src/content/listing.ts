@@ -1,7 +1,7 @@
 // Reading back what is stored: content with filters and its term ids, terms in tree order.
 import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
-import type { Db } from '../db/client'
+import { longRead, type Db } from '../db/client'
 import { content, contentTaxonomy, statusCounters, typeCounters, type ContentItem, type Term } from '../db/schema'
 import type { CounterKind } from './counters'
 import { offsetOf, type Page } from '../http/envelope'
@@ -33,10 +33,38 @@ export const contentPage = (db: Db, integrationId: number, f: ContentFilter, pag
     .select()
     .from(content)
     .where(contentWhere(db, integrationId, f))
-    // Items without a readable modified_at last, where SQLite puts NULL in a descending order (PostgreSQL: first).
-    .orderBy(db.engine === 'postgres' ? sql`${content.modifiedAtUtc} desc nulls last` : desc(content.modifiedAtUtc), desc(content.id))
+    .orderBy(...listingOrder(db))
     .limit(page.page_size)
     .offset(offsetOf(page))
+
+// Items without a readable modified_at last, where SQLite puts NULL in a descending order (PostgreSQL: first).
+const listingOrder = (db: Db) =>
+  [db.engine === 'postgres' ? sql`${content.modifiedAtUtc} desc nulls last` : desc(content.modifiedAtUtc), desc(content.id)] as const
+
+/**
+ * A search (LIKE over title and slug) scans the rows of the type: its count and the ids of its page run as long
+ * reads (off the server's thread on SQLite, see longRead); the page's rows are then read by id.
+ */
+async function searchPage(db: Db, integrationId: number, f: ContentFilter, page: Page): Promise<{ count: number; rows: ContentItem[] }> {
+  const where = contentWhere(db, integrationId, f)
+  const [counted, ids] = await Promise.all([
+    longRead(db, db.select({ n: count() }).from(content).where(where)),
+    longRead(
+      db,
+      db
+        .select({ id: content.id })
+        .from(content)
+        .where(where)
+        .orderBy(...listingOrder(db))
+        .limit(page.page_size)
+        .offset(offsetOf(page)),
+    ),
+  ])
+  const order = ids.map((r) => Number(r[0]))
+  const rows = order.length ? await db.select().from(content).where(inArray(content.id, order)).all() : []
+  const at = new Map(order.map((id, i) => [id, i]))
+  return { count: Number(counted[0]?.[0] ?? 0), rows: rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!) }
+}
 
 /**
  * Rows stored for an integration (one type, or all): the kept counters answer it in one indexed read,
@@ -71,15 +99,13 @@ const statusCount = async (db: Db, integrationId: number, status: string, postTy
 export async function listContent(db: Db, caller: Caller, integrationId: number, f: ContentFilter, page: Page) {
   await getVisibleIntegration(db, caller, integrationId)
   // A search is the one filter the kept counters do not know: it counts the matching rows.
-  const total = f.search
-    ? (await db
-        .select({ n: count() })
-        .from(content)
-        .where(contentWhere(db, integrationId, f))
-        .get())!.n
-    : f.status
-      ? await statusCount(db, integrationId, f.status, f.post_type)
-      : await storedCount(db, integrationId, 'post_type', f.post_type)
+  if (f.search) {
+    const found = await searchPage(db, integrationId, f, page)
+    return { count: found.count, results: found.rows.map((r) => serializeItem(r)) }
+  }
+  const total = f.status
+    ? await statusCount(db, integrationId, f.status, f.post_type)
+    : await storedCount(db, integrationId, 'post_type', f.post_type)
   const rows = await contentPage(db, integrationId, f, page).all()
   return { count: total, results: rows.map((r) => serializeItem(r)) }
 }

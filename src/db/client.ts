@@ -6,7 +6,8 @@ import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
-import { closeSqlite, openSqlite, sqliteRows, sqliteTransaction, withStablePlans } from './sqlite'
+import { closeSqlite, openSqlite, sqliteOf, sqliteRows, sqliteTransaction, withStablePlans } from './sqlite'
+import { readInWorker, stopReader } from './reader'
 import { closePostgres, openPostgres, pgTransaction, writeWithCommit } from './postgres'
 
 export type Engine = 'sqlite' | 'postgres'
@@ -19,8 +20,10 @@ export function openDb(target: string): Db {
 }
 
 export async function closeDb(db: Db): Promise<void> {
-  if (db.engine === 'sqlite') closeSqlite(db)
-  else await closePostgres(db)
+  if (db.engine === 'sqlite') {
+    stopReader(sqliteOf(db).filename)
+    closeSqlite(db)
+  } else await closePostgres(db)
 }
 
 export type TxOptions = {
@@ -62,6 +65,21 @@ export async function allRows<T = Record<string, unknown>>(db: Db, query: SQL): 
     return sqliteRows<T>(db, text, params)
   }
   return [...((await (db as unknown as { execute: (q: SQL) => Promise<T[]> }).execute(query)) as T[])]
+}
+
+/**
+ * Rows of a long read (one that may scan many rows) as arrays in its column order: on a SQLite file it runs in a
+ * worker on its own connection, so the server's thread is not held up meanwhile (see ./reader); on PostgreSQL (a
+ * query there never blocks the thread) and on an in-memory SQLite database it runs as usual.
+ */
+export async function longRead(db: Db, query: SQL | { getSQL(): SQL }): Promise<unknown[][]> {
+  const statement = 'getSQL' in query ? query.getSQL() : query
+  const file = db.engine === 'sqlite' ? sqliteOf(db).filename : ''
+  if (file && file !== ':memory:') {
+    const { sql: text, params } = sqliteDialect.sqlToQuery(statement)
+    return await readInWorker(file, text, params)
+  }
+  return (await allRows(db, statement)).map((row) => Object.values(row))
 }
 
 /** The first row of a raw statement, or undefined. */

@@ -238,21 +238,40 @@ describe('the plugin flow against igny8 serve', () => {
     expect(new Set(requestIds).size).toBe(requestIds.length)
   })
 
+  /** How many descriptors of the server hold its database file open (one per connection). */
+  const handles = () =>
+    readdirSync(`/proc/${proc.pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${proc.pid}/fd/${fd}`) === join(dataDir, 'igny8.db')
+      } catch {
+        return false // closed meanwhile
+      }
+    }).length
+
   it('runs its embedded WAL checkpoint worker: a second connection holds the database file open', async () => {
     // src/db/checkpointer.ts starts it from the executable's embedded files; were it missing, only the server's
     // own connection would have igny8.db open.
-    const file = join(dataDir, 'igny8.db')
-    const handles = () =>
-      readdirSync(`/proc/${proc.pid}/fd`).filter((fd) => {
-        try {
-          return readlinkSync(`/proc/${proc.pid}/fd/${fd}`) === file
-        } catch {
-          return false // closed meanwhile
-        }
-      }).length
     let seen = 0
     for (const deadline = Date.now() + 5000; (seen = handles()) < 2 && Date.now() < deadline;) await Bun.sleep(50)
     expect(seen).toBe(2)
+  })
+
+  it('stores a content batch and finds it by a search (run by the read worker embedded in the executable)', async () => {
+    const items = [1, 2, 3].map((i) => ({
+      external_id: i,
+      post_type: 'post',
+      title: `Smoke post ${i}`,
+      slug: `smoke-post-${i}`,
+      status: 'publish',
+      url: `https://blog.example.com/smoke-post-${i}/`,
+      modified_at: '2025-11-22T10:00:00Z',
+    }))
+    expect((await call('POST', `${integ()}/sync-content/`, { token: st.key, body: { items } })).status).toBe(200)
+    const found = await call('GET', `${integ()}/content/?search=post%202`, { token: st.key })
+    expect(found.status).toBe(200)
+    expect([found.body.count, found.body.results.map((r: { external_id: number }) => r.external_id)]).toEqual([1, [2]])
+    // The read worker's own connection, beside the server's and the checkpoint worker's.
+    expect(handles()).toBe(3)
   })
 
   it('exits 0 within 5 s of SIGTERM, having logged JSON lines with request_id and no secrets', async () => {
