@@ -3,11 +3,12 @@
 // sync-content ingest items/s (10 batches of 1,000 per round, two in flight). For "nothing got slower":
 //   bun bench/ab.ts /tmp/igny8-before dist/igny8
 // With --postgres both run on the suite's own PostgreSQL (test/helpers/postgres.ts), each node on a database of its own.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startPostgres } from '../test/helpers/postgres'
+import { BENCH_SECRET, BENCH_USER, createBenchAdmin } from './admin'
 import { benchItem, load } from './load'
 
 const args = process.argv.slice(2)
@@ -16,8 +17,6 @@ const [beforeBin, afterBin] = args.filter((a) => a !== '--postgres')
 if (!beforeBin || !afterBin) throw new Error('usage: bun bench/ab.ts [--postgres] BEFORE_BINARY AFTER_BINARY')
 const pg = onPostgres ? await startPostgres() : null
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 4)
-const SECRET = 'bench-secret-0123456789-0123456789-abcdef'
-const USER = { email: 'bench@example.com', password: 'bench-password-1' }
 const structure = {
   post_types: { post: { label: 'Posts', count: 1_000_000, fetch_limit: 1_000_000 } },
   taxonomies: {
@@ -32,21 +31,8 @@ async function start(bin: string): Promise<Node> {
   const dir = mkdtempSync(join(tmpdir(), 'igny8-ab-'))
   const port = 20000 + Math.floor(Math.random() * 20000)
   const db = pg ? ['--database-url', await pg.createDatabase()] : []
-  spawnSync(bin, [
-    'user',
-    'create',
-    '--email',
-    USER.email,
-    '--password',
-    USER.password,
-    '--admin',
-    '--data-dir',
-    dir,
-    '--secret',
-    SECRET,
-    ...db,
-  ])
-  const proc = spawn(bin, ['serve', '--port', String(port), '--data-dir', dir, '--secret', SECRET, '--log-level', 'warn', ...db], {
+  createBenchAdmin(bin, dir, db)
+  const proc = spawn(bin, ['serve', '--port', String(port), '--data-dir', dir, '--secret', BENCH_SECRET, '--log-level', 'warn', ...db], {
     stdio: 'inherit',
   })
   const base = `http://127.0.0.1:${port}/api/v1`
@@ -68,7 +54,7 @@ async function start(bin: string): Promise<Node> {
         body: body === undefined ? undefined : JSON.stringify(body),
       })
     ).json()
-  const token = (await call('/auth/login/', null, USER)).data.access
+  const token = (await call('/auth/login/', null, BENCH_USER)).data.access
   const site = (await call('/system/sites/', token, { name: 'Bench', url: 'https://bench.example.com' })).data.id
   const key = (await call(`/system/sites/${site}/api-keys/`, token, {})).data.key
   const integration = (await call(`/integration/integrations/?site=${site}`, key)).results[0].id

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { startPostgres, type PgServer } from '../test/helpers/postgres'
+import { BENCH_SECRET, BENCH_USER, createBenchAdmin } from './admin'
 import { benchItem, loadSpread as spread, type LoadResult } from './load'
 
 const root = join(import.meta.dir, '..')
@@ -17,8 +18,6 @@ const bin = join(root, 'dist/igny8')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const ITEMS = Number(process.env.BENCH_ENGINE_ITEMS ?? 50_000)
-const SECRET = 'bench-secret-0123456789-0123456789-abcdef'
-const USER = { email: 'bench@example.com', password: 'bench-password-1' }
 
 type Setup = { label: string; databaseUrl?: string; nodes: number }
 type Row = { label: string; ct: LoadResult; push: LoadResult; fleetPush: LoadResult; ingest: number }
@@ -49,28 +48,14 @@ const item = benchItem
 async function measure(setup: Setup): Promise<Row> {
   const dirs = Array.from({ length: setup.nodes }, () => mkdtempSync(join(tmpdir(), 'igny8-bench-engines-')))
   const db = setup.databaseUrl ? ['--database-url', setup.databaseUrl] : []
-  const created = spawnSync(bin, [
-    'user',
-    'create',
-    '--email',
-    USER.email,
-    '--password',
-    USER.password,
-    '--admin',
-    '--data-dir',
-    dirs[0]!,
-    '--secret',
-    SECRET,
-    ...db,
-  ])
-  if (created.status !== 0) throw new Error(`user create failed: ${created.stderr}`)
+  createBenchAdmin(bin, dirs[0]!, db)
   const nodes: ChildProcess[] = []
   const bases: string[] = []
   try {
     for (const dir of dirs) {
       const port = 20000 + Math.floor(Math.random() * 20000)
       nodes.push(
-        spawn(bin, ['serve', '--port', String(port), '--data-dir', dir, '--secret', SECRET, '--log-level', 'warn', ...db], {
+        spawn(bin, ['serve', '--port', String(port), '--data-dir', dir, '--secret', BENCH_SECRET, '--log-level', 'warn', ...db], {
           stdio: 'inherit',
         }),
       )
@@ -89,7 +74,7 @@ async function measure(setup: Setup): Promise<Row> {
       await fetch(`${bases[0]}/auth/login/`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(USER),
+        body: JSON.stringify(BENCH_USER),
       })
     ).json()
     const pushBody = JSON.stringify(structure(1_000_000))

@@ -58,7 +58,7 @@ function storePushes(db: Db, id: number, batch: PushRequest[]): Promise<Outcome<
       // Read under the integration's lock: the tenant check and the config the pushes merge into, one statement.
       const row = await integrationWithSiteRow(tx, id)
       let config = row && parseConfig(row.integration.configJson)
-      let stored: string | null = null
+      let updatedAt: string | null = null // the last stored push's time; null while none is stored
       const events: NewEvent[] = []
       const outcomes = batch.map(({ caller, push, source, started }): Outcome<IntegrationConfig> => {
         if (!row || (caller && !canSeeSite(caller, row.site))) return { ok: false, error: new NotFound('Integration') }
@@ -67,7 +67,7 @@ function storePushes(db: Db, id: number, batch: PushRequest[]): Promise<Outcome<
         }
         const now = started.toISOString()
         config = applyStructurePush(config!, push, now)
-        stored = now
+        updatedAt = now
         const counts = {
           post_types: Object.keys(config.content_types!.post_types ?? {}).length,
           taxonomies: Object.keys(config.content_types!.taxonomies ?? {}).length,
@@ -76,10 +76,10 @@ function storePushes(db: Db, id: number, batch: PushRequest[]): Promise<Outcome<
         events.push({ integrationId: id, kind: 'structure', source, status: 'ok', summary, counts, startedAt: started })
         return { ok: true, value: config }
       })
-      if (stored !== null) {
+      if (updatedAt !== null) {
         // Independent writes, sent together (on PostgreSQL with the COMMIT, while the integration's lock is held).
         await finalWrites(tx, [
-          setConfig(tx).execute({ id, configJson: JSON.stringify(config), updatedAt: stored }),
+          setConfig(tx).execute({ id, configJson: JSON.stringify(config), updatedAt }),
           ...events.map((e) => recordEvent(tx, e)),
         ])
       }
