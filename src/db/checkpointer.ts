@@ -2,6 +2,7 @@
 // crosses the WAL's size limit, so one request in many paid for copying tens of MB and an fsync (a p99 stall).
 // While the server runs, a worker checkpoints every CHECKPOINT_INTERVAL_MS on its own connection instead, and the
 // server's connection keeps an automatic checkpoint only as a safety net far above what the worker lets build up.
+// The worker also starts a long WAL over while writes never pause (see checkpoint-worker.ts).
 import type { Db } from './client'
 import { sqliteOf, WAL_AUTOCHECKPOINT_PAGES } from './sqlite'
 import type { CheckpointerMessage } from './checkpoint-worker'
@@ -9,6 +10,8 @@ import type { CheckpointerMessage } from './checkpoint-worker'
 const CHECKPOINT_INTERVAL_MS = 500
 /** Pages (4 KB): ~400 MB of WAL, reached only if the worker stalls; then requests checkpoint as before. */
 const SAFETY_NET_PAGES = 100_000
+/** Pages (4 KB): a WAL this long is started over by the worker even while writes never pause (see the worker). */
+const RESTART_PAGES = 4096
 
 // From source the worker sits beside this module; in the executable this module is bundled into the entry at the
 // root of the embedded files (src/), and scripts/build.ts embeds the worker at db/checkpoint-worker.
@@ -24,7 +27,9 @@ export function startCheckpointer(db: Db): Checkpointer {
   if (!sqlite.filename || sqlite.filename === ':memory:') return { stop: async () => {} }
   const worker = new Worker(workerUrl)
   ;(worker as Worker & { unref(): void }).unref() // never what keeps the process alive at exit
-  worker.postMessage({ start: { file: sqlite.filename, intervalMs: CHECKPOINT_INTERVAL_MS } } satisfies CheckpointerMessage)
+  worker.postMessage({
+    start: { file: sqlite.filename, intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_PAGES },
+  } satisfies CheckpointerMessage)
   sqlite.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_NET_PAGES}`)
   return {
     async stop() {
