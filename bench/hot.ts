@@ -24,7 +24,8 @@ const STARTS = 7
 const SERVER_CPU = '1'
 const CLIENT_CPU = '0'
 const USER = { email: 'bench@example.com', password: 'bench-password-1' }
-const TARGET = { ctShare: 0.6, pushShare: 0.5, p99Ms: 5, startupMs: 100, idleMb: 60, loadedMb: 150 }
+// walMb is ours, not the issue's: the journal_size_limit the server sets, which a WAL that is started over stays under.
+const TARGET = { ctShare: 0.6, pushShare: 0.5, p99Ms: 5, startupMs: 100, idleMb: 60, loadedMb: 150, walMb: 64 }
 
 // The structure bench/engines.ts pushes: post fetch_limit high enough that every stored item counts.
 const structure = {
@@ -156,6 +157,23 @@ async function setUp(base: string) {
   return { routes: base + routes, key }
 }
 
+/**
+ * The largest size a file reaches while `during` runs (wrk blocks this thread, so a child process samples it every
+ * 50 ms). Used for the WAL: it must be started over while writes never pause, not grow until a request copies it.
+ */
+function largestSizeDuring<T>(file: string, during: () => T): { result: T; largestMb: number } {
+  const log = join(tmpdir(), `igny8-bench-size-${process.pid}`)
+  const sampler = spawn('bash', ['-c', `while :; do stat -c %s "$0" 2>/dev/null; sleep 0.05; done > "$1"`, file, log], { stdio: 'ignore' })
+  try {
+    const result = during()
+    const sizes = readFileSync(log, 'utf8').split('\n').filter(Boolean).map(Number)
+    return { result, largestMb: Math.max(0, ...sizes) / 1024 / 1024 }
+  } finally {
+    sampler.kill('SIGKILL')
+    rmSync(log, { force: true })
+  }
+}
+
 /** A warm-up run (JIT, statement caches, connection set-up), then the measured one. */
 function row(url: string, init: { method?: 'GET' | 'POST'; body?: string; headers: Record<string, string> }): WrkResult {
   const opts = { url, connections: CONNECTIONS, cpu: CLIENT_CPU, ...init }
@@ -190,7 +208,7 @@ export async function benchHot(binary?: string): Promise<void> {
     const bareGet = row(bareUrl, { headers: auth })
     const ct = row(`${routes}/content-types/`, { headers: auth })
     const barePost = row(bareUrl, post)
-    const push = row(`${routes}/update-structure/`, post)
+    const { result: push, largestMb: walMb } = largestSizeDuring(join(dir, 'igny8.db-wal'), () => row(`${routes}/update-structure/`, post))
     const loaded = rss(pid)
 
     const r = (n: number) => Math.round(n).toLocaleString('en')
@@ -226,6 +244,9 @@ export async function benchHot(binary?: string): Promise<void> {
     console.log('\n| measure | value | target | met |\n| --- | ---: | --- | --- |')
     console.log(
       `| start-up, spawn → first healthy /api/v1/health/ (median of ${STARTS}; min–max) | ${startup.median.toFixed(0)} ms (${startup.min.toFixed(0)}–${startup.max.toFixed(0)}) | ≤ ${TARGET.startupMs} ms | ${yes(startup.median <= TARGET.startupMs)} |`,
+    )
+    console.log(
+      `| WAL file, largest during the update-structure rows (started over at 16 MB; the server's own checkpoint would copy it at ~400 MB) | ${mb(walMb)} | ≤ ${TARGET.walMb} MB | ${yes(walMb <= TARGET.walMb)} |`,
     )
     console.log(`| RSS right after start-up, before setup${split(afterStart)} | ${mb(afterStart.now)} | — | — |`)
     console.log(
