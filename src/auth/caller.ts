@@ -4,6 +4,7 @@ import type { Db } from '../db/client'
 import { prepared } from '../db/prepared'
 import { apiKeys, sites, users, type User } from '../db/schema'
 import { Forbidden, Unauthorized } from '../http/errors'
+import { cachedCredential } from './credential-cache'
 import { hashSecret, looksLikeApiKey, type AccessSigner } from './tokens'
 
 export type UserCaller = { kind: 'user'; user: User }
@@ -37,7 +38,8 @@ export async function resolveBearer(db: Db, signer: AccessSigner, authorization:
   if (!claims || claims.typ !== 'access' || typeof claims.sub !== 'string')
     throw new Unauthorized('Invalid or expired access token.', 'token_not_valid')
   // The guard reads the user row anyway; comparing its token version costs nothing more.
-  const user = (await userById(db).execute({ id: Number(claims.sub) }))[0]
+  const id = Number(claims.sub)
+  const user = await cachedCredential(db, `user:${id}`, async () => (await userById(db).execute({ id }))[0])
   if (!user || !user.isActive || (claims.ver ?? 0) !== user.tokenVersion)
     throw new Unauthorized('Invalid or expired access token.', 'token_not_valid')
   return { kind: 'user', user }
@@ -65,15 +67,14 @@ const activeKeyByHash = (db: Db) =>
   )
 
 async function resolveApiKey(db: Db, token: string): Promise<ApiKeyCaller> {
-  const row = (await activeKeyByHash(db).execute({ hash: hashSecret(token) }))[0]
+  const hash = hashSecret(token)
+  const row = await cachedCredential(db, `key:${hash}`, async () => (await activeKeyByHash(db).execute({ hash }))[0])
   if (!row) throw new Unauthorized('Invalid or revoked API key.', 'invalid_api_key')
   const now = Date.now()
   if (!row.lastUsedAt || now - Date.parse(row.lastUsedAt) > LAST_USED_GRANULARITY_MS) {
-    await db
-      .update(apiKeys)
-      .set({ lastUsedAt: new Date(now).toISOString() })
-      .where(eq(apiKeys.id, row.id))
-      .run()
+    // Set on the (possibly cached) row first, so the requests arriving meanwhile do not write it too.
+    row.lastUsedAt = new Date(now).toISOString()
+    await db.update(apiKeys).set({ lastUsedAt: row.lastUsedAt }).where(eq(apiKeys.id, row.id)).run()
   }
   return { kind: 'apiKey', keyId: row.id, siteId: row.siteId }
 }

@@ -36,6 +36,8 @@ session.prepareQuery = function (query, fields, name, ...rest) {
 
 type PgClient = postgres.Sql
 const clients = new WeakMap<object, PgClient>()
+const urls = new WeakMap<object, string>()
+const listeners = new WeakMap<object, Set<{ stop(): Promise<void> }>>()
 
 /** Pool size per node: enough for a burst of requests without exhausting a small server's max_connections. */
 const POOL_SIZE = 20
@@ -56,6 +58,7 @@ export function openPostgres(url: string): Db {
   const db = drizzle({ client, schema: schema as never }) as unknown as Db
   Object.defineProperty(db, 'engine', { value: 'postgres' })
   clients.set(db, client)
+  urls.set(db, url)
   return db
 }
 
@@ -127,5 +130,99 @@ export async function pgTransaction<T>(db: Db, body: (tx: Db) => Promise<T>, loc
 }
 
 export async function closePostgres(db: Db): Promise<void> {
+  await Promise.all([...(listeners.get(db) ?? [])].map((l) => l.stop()))
   await clients.get(db)!.end({ timeout: 5 })
+}
+
+/** Seconds between attempts to listen again after the listening connection closed or could not open. */
+const RELISTEN_SECONDS = 0.5
+/**
+ * A connection that only listens sends nothing, so one cut without a word (a NAT or firewall forgetting it) would
+ * look alive forever while hearing nothing. It is asked a trivial query this often, and given up when it is late.
+ */
+const HEARTBEAT_SECONDS = 5
+const HEARTBEAT_TIMEOUT_SECONDS = 3
+
+export type PgListener = {
+  /** True while LISTEN is in effect: every notification sent since then reaches `onNotify`. */
+  readonly listening: boolean
+  stop(): Promise<void>
+}
+
+/**
+ * LISTEN on `channel` over a connection of its own (the pool's connections come and go). `onNotify` runs for each
+ * notification, and also whenever notifications may have been missed: when the connection closes or stops
+ * answering, and again once LISTEN is back in effect, so whoever keeps a copy of something drops it. Retries while
+ * PostgreSQL is away.
+ */
+export function listenPg(db: Db, channel: string, onNotify: () => void): PgListener {
+  const url = urls.get(roots.get(db) ?? db)!
+  let listening = false
+  let stopped = false
+  let connection: PgClient | undefined
+  let retry: ReturnType<typeof setTimeout> | undefined
+  let heartbeat: ReturnType<typeof setInterval> | undefined
+
+  const lost = (from: PgClient) => {
+    if (from !== connection) return // an earlier connection, already given up
+    listening = false
+    clearInterval(heartbeat)
+    connection = undefined
+    onNotify()
+    void from.end({ timeout: 0 }).catch(() => {})
+    if (!stopped) {
+      retry = setTimeout(open, RELISTEN_SECONDS * 1000)
+      retry.unref?.()
+    }
+  }
+  const open = async () => {
+    const own: PgClient = postgres(url, {
+      max: 1,
+      idle_timeout: 0, // never: it waits for notifications
+      max_lifetime: 0,
+      connect_timeout: 10,
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+      onnotice: () => {},
+      ...({ onnotify: () => onNotify() } as object), // supported by postgres.js, missing from its types
+      onclose: () => lost(own),
+    })
+    connection = own
+    try {
+      await own.unsafe(`LISTEN "${channel.replace(/"/g, '""')}"`)
+      if (own !== connection) return
+      listening = true
+      onNotify() // what changed while not listening was not heard
+      heartbeat = setInterval(() => {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        const late = new Promise((_, reject) => (timer = setTimeout(reject, HEARTBEAT_TIMEOUT_SECONDS * 1000)))
+        Promise.race([own`select 1`, late])
+          .catch(() => lost(own))
+          .finally(() => clearTimeout(timer))
+      }, HEARTBEAT_SECONDS * 1000)
+      heartbeat.unref?.()
+    } catch {
+      lost(own)
+    }
+  }
+  void open()
+
+  const listener: PgListener = {
+    get listening() {
+      return listening && !stopped
+    },
+    async stop() {
+      stopped = true
+      listening = false
+      clearTimeout(retry)
+      clearInterval(heartbeat)
+      registered.delete(listener)
+      const last = connection
+      connection = undefined
+      await last?.end({ timeout: 1 })
+    },
+  }
+  const registered = listeners.get(db) ?? new Set()
+  listeners.set(db, registered)
+  registered.add(listener)
+  return listener
 }

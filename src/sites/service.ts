@@ -2,6 +2,7 @@
 import { and, desc, eq, isNull, type SQL } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
 import { requireUser } from '../auth/caller'
+import { announceCredentialChange, credentialsChanged } from '../auth/credential-cache'
 import { apiKeyDisplayPrefix, hashSecret, newApiKey } from '../auth/tokens'
 import { type Db, changesOf, countRows, withTx } from '../db/client'
 import { apiKeys, integrations, sites, type ApiKey, type Site } from '../db/schema'
@@ -98,7 +99,11 @@ export async function updateSite(db: Db, caller: Caller, id: number, input: Upda
 export async function deleteSite(db: Db, caller: Caller, id: number): Promise<void> {
   requireUser(caller)
   await getVisibleSite(db, caller, id)
-  await db.delete(sites).where(eq(sites.id, id)).run()
+  await withTx(db, async (tx) => {
+    await announceCredentialChange(tx) // its keys go with it
+    await tx.delete(sites).where(eq(sites.id, id)).run()
+  })
+  credentialsChanged(db)
 }
 
 /** Creates an API key for a site; the plain key is returned only here. */
@@ -150,10 +155,15 @@ export async function activeApiKeys(db: Db, caller: Caller, siteId: number): Pro
 export async function revokeApiKey(db: Db, caller: Caller, siteId: number, keyId: number): Promise<void> {
   requireUser(caller)
   await getVisibleSite(db, caller, siteId)
-  const res = await db
-    .update(apiKeys)
-    .set({ revokedAt: nowIso() })
-    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt)))
-    .run()
-  if (changesOf(res) === 0) throw new NotFound('API key')
+  const changed = await withTx(db, async (tx) => {
+    await announceCredentialChange(tx)
+    const res = await tx
+      .update(apiKeys)
+      .set({ revokedAt: nowIso() })
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.siteId, siteId), isNull(apiKeys.revokedAt)))
+      .run()
+    return changesOf(res)
+  })
+  credentialsChanged(db)
+  if (changed === 0) throw new NotFound('API key')
 }

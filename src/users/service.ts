@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import type { UserCaller } from '../auth/caller'
 import { newPassword } from '../auth/model'
 import { hashPassword, verifyPassword } from '../auth/passwords'
+import { announceCredentialChange, credentialsChanged } from '../auth/credential-cache'
 import { revokeAllRefreshFor } from '../auth/service'
 import { deleteSessionsOf } from '../auth/sessions'
 import { countRows, type Db, withTx } from '../db/client'
@@ -45,9 +46,11 @@ type Change = Partial<Pick<User, 'passwordHash' | 'isAdmin' | 'isActive'>>
  * sessions (but `keepSession`, the one making the change) end, all in the same transaction as the change.
  */
 async function update(db: Db, id: number, values: Change, signOut?: { keepSession?: string }): Promise<User> {
-  return withTx(
+  const updated = await withTx(
     db,
     async (tx) => {
+      // Any change to the row (deactivated, demoted, a new password) must reach callers still holding a token.
+      await announceCredentialChange(tx)
       const user = await tx
         .update(users)
         .set({
@@ -66,6 +69,8 @@ async function update(db: Db, id: number, values: Change, signOut?: { keepSessio
     },
     { lock: `user:${id}` },
   )
+  credentialsChanged(db)
+  return updated
 }
 
 /** Creates a user (administrators, or the operator: CLI and first-run setup); 409 when the email is taken. */

@@ -10,7 +10,8 @@ import { freePort } from '../multi-process/serve-process'
 import { sharedPostgres } from '../helpers/postgres'
 
 const opened: Db[] = []
-afterAll(async () => void (await Promise.all(opened.map((db) => closeDb(db)))))
+// closeDb waits up to 5 s for a pool's connections to end; the one whose session was terminated can take all of it.
+afterAll(async () => void (await Promise.all(opened.map((db) => closeDb(db)))), 15_000)
 
 /** What a query on `db` throws. */
 async function failureOf(db: Db, query = sql`select 1`): Promise<unknown> {
