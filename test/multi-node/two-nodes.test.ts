@@ -40,6 +40,24 @@ describe('two nodes on one PostgreSQL', () => {
     expect(read.body.data.last_structure_fetch).toBe(push.body.data.last_structure_fetch)
   }, 30_000)
 
+  // Each node keeps the credentials it resolved in memory (src/auth/credential-cache.ts); the revoking node's NOTIFY
+  // must reach the other before the next request does.
+  it('refuses on node B, at once, a key revoked on node A, every time', async () => {
+    const owner = (await a.call('POST', '/api/v1/auth/login/', { body: OWNER })).body.data.access as string
+    const created = await a.call('POST', '/api/v1/system/sites/', { token: owner, body: { name: 'Revoked', url: 'https://r.example.com' } })
+    const siteId = created.body.data.id as number
+    const integration = (await a.call('GET', `/api/v1/integration/integrations/?site=${siteId}`, { token: owner })).body.results[0].id
+    const contentTypes = (node: Node, key: string) =>
+      node.call('GET', `/api/v1/integration/integrations/${integration}/content-types/`, { token: key })
+    for (let round = 0; round < 10; round++) {
+      const key = (await a.call('POST', `/api/v1/system/sites/${siteId}/api-keys/`, { token: owner, body: {} })).body.data
+      for (let i = 0; i < 2; i++) expect((await contentTypes(b, key.key)).status).toBe(200) // the second from B's memory
+      expect((await a.call('DELETE', `/api/v1/system/sites/${siteId}/api-keys/${key.id}/`, { token: owner })).status).toBe(200)
+      expect((await contentTypes(b, key.key)).status).toBe(401)
+      expect((await contentTypes(a, key.key)).status).toBe(401)
+    }
+  }, 30_000)
+
   it('serves 64 clients spread over both nodes for 10 s with no 5xx and no error, and stores exactly what it acknowledged', async () => {
     const CLIENTS = 64
     const RUN_MS = 10_000
