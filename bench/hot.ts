@@ -24,8 +24,9 @@ const STARTS = 7
 const SERVER_CPU = '1'
 const CLIENT_CPU = '0'
 const USER = { email: 'bench@example.com', password: 'bench-password-1' }
-// walMb is ours, not the issue's: the journal_size_limit the server sets, which a WAL that is started over stays under.
-const TARGET = { ctShare: 0.6, pushShare: 0.5, p99Ms: 5, startupMs: 100, idleMb: 60, loadedMb: 150, walMb: 64 }
+// walMb is ours, not the issue's: a WAL that is started over is cut back to journal_size_limit (64 MB) each time, and
+// grows past it by at most what is written until the next start-over; one never started over reaches ~400 MB.
+const TARGET = { ctShare: 0.6, pushShare: 0.5, p99Ms: 5, startupMs: 100, idleMb: 60, loadedMb: 150, walMb: 128 }
 
 // The structure bench/engines.ts pushes: post fetch_limit high enough that every stored item counts.
 const structure = {
@@ -246,7 +247,7 @@ export async function benchHot(binary?: string): Promise<void> {
       `| start-up, spawn → first healthy /api/v1/health/ (median of ${STARTS}; min–max) | ${startup.median.toFixed(0)} ms (${startup.min.toFixed(0)}–${startup.max.toFixed(0)}) | ≤ ${TARGET.startupMs} ms | ${yes(startup.median <= TARGET.startupMs)} |`,
     )
     console.log(
-      `| WAL file, largest during the update-structure rows (started over at 16 MB; the server's own checkpoint would copy it at ~400 MB) | ${mb(walMb)} | ≤ ${TARGET.walMb} MB | ${yes(walMb <= TARGET.walMb)} |`,
+      `| WAL file, largest during the update-structure rows (started over from 16 MB; never started over it reaches ~400 MB) | ${mb(walMb)} | ≤ ${TARGET.walMb} MB | ${yes(walMb <= TARGET.walMb)} |`,
     )
     console.log(`| RSS right after start-up, before setup${split(afterStart)} | ${mb(afterStart.now)} | — | — |`)
     console.log(

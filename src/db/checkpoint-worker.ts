@@ -15,9 +15,11 @@ const MAX_CATCH_UP_PASSES = 16
 const MAX_CATCH_UP_MS = 100
 /** Frames (4 KB pages) still to copy at which the writer lock is worth taking: ~1 MB, a millisecond or two. */
 const FEW_FRAMES_LEFT = 256
+/** When the WAL could not be started over (the server's transactions kept the writer lock), the next try comes soon. */
+const RETRY_MS = 20
 
 let db: Database | null = null
-let timer: ReturnType<typeof setInterval> | undefined
+let timer: ReturnType<typeof setTimeout> | undefined
 
 const checkpoint = (mode: 'PASSIVE' | 'RESTART') => db!.query(`PRAGMA wal_checkpoint(${mode})`).get() as CheckpointResult
 
@@ -30,16 +32,17 @@ const checkpoint = (mode: 'PASSIVE' | 'RESTART') => db!.query(`PRAGMA wal_checkp
  * frames with RESTART, after which the next write starts the WAL from its beginning. busy_timeout is 0, so RESTART
  * never waits for the server's transaction or a reader; what it could not do, the next tick tries again.
  */
-function tick(restartFrames: number) {
+function tick(restartFrames: number): 'done' | 'retry' {
   let result = checkpoint('PASSIVE')
-  if (result.log < restartFrames) return
+  if (result.log < restartFrames) return 'done'
   const started = performance.now()
   for (let pass = 0; pass < MAX_CATCH_UP_PASSES && performance.now() - started < MAX_CATCH_UP_MS; pass++) {
     const before = result.log
     result = checkpoint('PASSIVE')
     if (result.log - before > FEW_FRAMES_LEFT) continue
-    if (checkpoint('RESTART').busy === 0) return
+    if (checkpoint('RESTART').busy === 0) return 'done'
   }
+  return 'retry'
 }
 
 self.onmessage = ({ data }: MessageEvent<CheckpointerMessage>) => {
@@ -47,17 +50,20 @@ self.onmessage = ({ data }: MessageEvent<CheckpointerMessage>) => {
     db = new Database(data.start.file, { readwrite: true, create: false })
     db.exec('PRAGMA busy_timeout = 0')
     const { intervalMs, restartFrames } = data.start
-    timer = setInterval(() => {
+    const loop = () => {
+      let next: ReturnType<typeof tick> = 'done'
       try {
-        tick(restartFrames)
+        next = tick(restartFrames)
       } catch {
         // Busy (another checkpointer, e.g. a backup's connection closing) or the file going away at shutdown:
         // the next tick tries again; the server's own connection still checkpoints past its safety limit.
       }
-    }, intervalMs)
+      if (db) timer = setTimeout(loop, next === 'retry' ? RETRY_MS : intervalMs)
+    }
+    timer = setTimeout(loop, intervalMs)
     return
   }
-  clearInterval(timer)
+  clearTimeout(timer)
   db?.close()
   db = null
   postMessage('stopped')

@@ -137,8 +137,9 @@ export async function closePostgres(db: Db): Promise<void> {
 /** Seconds between attempts to listen again after the listening connection closed or could not open. */
 const RELISTEN_SECONDS = 0.5
 /**
- * A connection that only listens sends nothing, so one cut without a word (a NAT or firewall forgetting it) would
- * look alive forever while hearing nothing. It is asked a trivial query this often, and given up when it is late.
+ * A connection that only listens sends nothing, so one cut without a word (a NAT or firewall forgetting it), or a
+ * LISTEN that a pooler in transaction mode accepted and forgot, would look fine while hearing nothing. So this often
+ * the node sends itself a notification through its pool, and gives the connection up when it does not arrive in time.
  */
 const HEARTBEAT_SECONDS = 5
 const HEARTBEAT_TIMEOUT_SECONDS = 3
@@ -156,7 +157,14 @@ export type PgListener = {
  * PostgreSQL is away.
  */
 export function listenPg(db: Db, channel: string, onNotify: () => void): PgListener {
-  const url = urls.get(roots.get(db) ?? db)!
+  const root = roots.get(db) ?? db
+  const url = urls.get(root)!
+  const pool = clients.get(root)!
+  // Heartbeats carry this prefix (every node hears every node's); they are signs of life, not news for onNotify.
+  const ALIVE = 'alive:'
+  const ownAlive = `${ALIVE}${crypto.randomUUID()}:`
+  let beats = 0
+  const awaited = new Map<string, () => void>()
   let listening = false
   let stopped = false
   let connection: PgClient | undefined
@@ -183,7 +191,13 @@ export function listenPg(db: Db, channel: string, onNotify: () => void): PgListe
       connect_timeout: 10,
       backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
       onnotice: () => {},
-      ...({ onnotify: () => onNotify() } as object), // supported by postgres.js, missing from its types
+      // `onnotify` is supported by postgres.js but missing from its types.
+      ...({
+        onnotify: (_channel: string, payload: string) => {
+          if (!payload.startsWith(ALIVE)) onNotify()
+          else awaited.get(payload)?.()
+        },
+      } as object),
       onclose: () => lost(own),
     })
     connection = own
@@ -193,11 +207,18 @@ export function listenPg(db: Db, channel: string, onNotify: () => void): PgListe
       listening = true
       onNotify() // what changed while not listening was not heard
       heartbeat = setInterval(() => {
+        const payload = `${ownAlive}${++beats}`
         let timer: ReturnType<typeof setTimeout> | undefined
-        const late = new Promise((_, reject) => (timer = setTimeout(reject, HEARTBEAT_TIMEOUT_SECONDS * 1000)))
-        Promise.race([own`select 1`, late])
+        const heard = new Promise<void>((resolve, reject) => {
+          awaited.set(payload, resolve)
+          timer = setTimeout(reject, HEARTBEAT_TIMEOUT_SECONDS * 1000)
+        })
+        Promise.all([heard, pool`select pg_notify(${channel}, ${payload})`])
           .catch(() => lost(own))
-          .finally(() => clearTimeout(timer))
+          .finally(() => {
+            clearTimeout(timer)
+            awaited.delete(payload)
+          })
       }, HEARTBEAT_SECONDS * 1000)
       heartbeat.unref?.()
     } catch {
