@@ -40,22 +40,28 @@ describe('two nodes on one PostgreSQL', () => {
     expect(read.body.data.last_structure_fetch).toBe(push.body.data.last_structure_fetch)
   }, 30_000)
 
-  // Each node keeps the credentials it resolved in memory (src/auth/credential-cache.ts); the revoking node's NOTIFY
-  // must reach the other before the next request does.
-  it('refuses on node B, at once, a key revoked on node A, every time', async () => {
+  // Each node keeps the credentials it resolved in memory (src/auth/credential-cache.ts). The revoking node drops its
+  // own at once; the other learns of it from the revoking transaction's NOTIFY, which takes a moment to arrive (~1 ms
+  // here; more on a loaded machine), far below the LISTEN heartbeat's 8 s and the cache's 60 s backstop.
+  it('refuses on node B, within a moment, a key revoked on node A, every time', async () => {
     const owner = (await a.call('POST', '/api/v1/auth/login/', { body: OWNER })).body.data.access as string
     const created = await a.call('POST', '/api/v1/system/sites/', { token: owner, body: { name: 'Revoked', url: 'https://r.example.com' } })
     const siteId = created.body.data.id as number
     const integration = (await a.call('GET', `/api/v1/integration/integrations/?site=${siteId}`, { token: owner })).body.results[0].id
     const contentTypes = (node: Node, key: string) =>
       node.call('GET', `/api/v1/integration/integrations/${integration}/content-types/`, { token: key })
+    const waits: number[] = []
     for (let round = 0; round < 10; round++) {
       const key = (await a.call('POST', `/api/v1/system/sites/${siteId}/api-keys/`, { token: owner, body: {} })).body.data
       for (let i = 0; i < 2; i++) expect((await contentTypes(b, key.key)).status).toBe(200) // the second from B's memory
       expect((await a.call('DELETE', `/api/v1/system/sites/${siteId}/api-keys/${key.id}/`, { token: owner })).status).toBe(200)
-      expect((await contentTypes(b, key.key)).status).toBe(401)
       expect((await contentTypes(a, key.key)).status).toBe(401)
+      const revoked = performance.now()
+      while ((await contentTypes(b, key.key)).status !== 401 && performance.now() - revoked < 1000) await Bun.sleep(2)
+      waits.push(performance.now() - revoked)
     }
+    console.log(`[multi-node] revocation reached node B after ${waits.map((ms) => ms.toFixed(1)).join(', ')} ms`)
+    expect(Math.max(...waits)).toBeLessThan(1000)
   }, 30_000)
 
   it('serves 64 clients spread over both nodes for 10 s with no 5xx and no error, and stores exactly what it acknowledged', async () => {
