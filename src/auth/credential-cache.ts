@@ -3,10 +3,11 @@
 // PostgreSQL a round trip, ~30 % of content-types' throughput). A cache that merely expired would let a revoked key
 // or a deactivated user through until then, so entries are dropped by the revoking write itself:
 // - in this process, right after its transaction commits (`credentialsChanged`);
-// - in every other process or node, through the engine: on SQLite, `PRAGMA data_version` changes when another
-//   connection commits (e.g. `igny8 user deactivate` beside the server), checked on every lookup; on PostgreSQL a
-//   NOTIFY sent inside the revoking transaction (so it goes out exactly when that commits) reaches every node's
-//   LISTEN. A PostgreSQL node that is not listening (its connection dropped, PostgreSQL restarting) caches nothing.
+// - in another process on SQLite, on its next lookup: `PRAGMA data_version` changes when another connection commits
+//   (e.g. `igny8 user set-password` beside the server), and is checked on every lookup;
+// - on the other PostgreSQL nodes within milliseconds: a NOTIFY sent inside the revoking transaction (so it goes out
+//   exactly when that commits) reaches every node's LISTEN (src/db/postgres.ts, with a heartbeat). A node that is not
+//   listening (its connection dropped, PostgreSQL restarting) caches nothing.
 // Only positive answers are kept: an unknown or revoked credential is looked up every time.
 import { sql } from 'drizzle-orm'
 import { runSql, type Db } from '../db/client'
