@@ -18,8 +18,8 @@ const result = Bun.spawnSync(
     '--no-compile-autoload-bunfig',
     '--no-compile-autoload-dotenv',
     './src/index.ts',
-    // Worker entries are bundled only when named here; src/cron/db-worker.ts, src/db/checkpointer.ts and
-    // src/db/reader.ts start them.
+    // Worker entries are bundled only when named here, under their paths in src/ (src/worker-entry.ts finds them);
+    // src/cron/db-worker.ts, src/db/checkpointer.ts and src/db/reader.ts start them.
     './src/cron/backup-worker.ts',
     './src/db/checkpoint-worker.ts',
     './src/db/read-worker.ts',

@@ -3,12 +3,10 @@
 // (scripts/build.ts), so it needs no file on disk.
 import type { Db } from '../db/client'
 import { sqliteOf } from '../db/sqlite'
+import { workerEntry } from '../worker-entry'
 import type { DbTask, DbTaskResult } from './backup-worker'
 
-// From source the worker sits beside this module. In the executable this module is bundled into the entry at
-// the root of the embedded files (src/), so import.meta.url is there and the worker is at cron/backup-worker.
-const compiled = import.meta.url.includes('/$bunfs/')
-const workerUrl = new URL(compiled ? './cron/backup-worker.ts' : './backup-worker.ts', import.meta.url)
+const workerUrl = workerEntry('cron/backup-worker.ts')
 
 function inWorker(task: DbTask): Promise<void> {
   return new Promise((resolve, reject) => {

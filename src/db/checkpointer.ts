@@ -6,6 +6,7 @@
 import type { Db } from './client'
 import { sqliteOf, WAL_AUTOCHECKPOINT_PAGES } from './sqlite'
 import type { CheckpointerMessage } from './checkpoint-worker'
+import { workerEntry } from '../worker-entry'
 
 const CHECKPOINT_INTERVAL_MS = 500
 /** Pages (4 KB): ~400 MB of WAL, reached only if the worker stalls; then requests checkpoint as before. */
@@ -13,10 +14,7 @@ const SAFETY_NET_PAGES = 100_000
 /** Pages (4 KB): a WAL this long is started over by the worker even while writes never pause (see the worker). */
 const RESTART_PAGES = 4096
 
-// From source the worker sits beside this module; in the executable this module is bundled into the entry at the
-// root of the embedded files (src/), and scripts/build.ts embeds the worker at db/checkpoint-worker.
-const compiled = import.meta.url.includes('/$bunfs/')
-const workerUrl = new URL(compiled ? './db/checkpoint-worker.ts' : './checkpoint-worker.ts', import.meta.url)
+const workerUrl = workerEntry('db/checkpoint-worker.ts')
 
 export type Checkpointer = { stop(): Promise<void> }
 

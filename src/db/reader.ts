@@ -2,12 +2,10 @@
 // big site's rows (a search: ~0.5–1.2 s at 1M items) held up every other request. A worker with its own connection
 // runs such reads instead (WAL lets it read beside the server's writes), one after another; the server's thread
 // only waits for the answer.
+import { workerEntry } from '../worker-entry'
 import type { ReadAnswer, ReadRequest } from './read-worker'
 
-// From source the worker sits beside this module; in the executable this module is bundled into the entry at the
-// root of the embedded files (src/), and scripts/build.ts embeds the worker at db/read-worker.
-const compiled = import.meta.url.includes('/$bunfs/')
-const workerUrl = new URL(compiled ? './db/read-worker.ts' : './read-worker.ts', import.meta.url)
+const workerUrl = workerEntry('db/read-worker.ts')
 
 type Pending = { resolve: (rows: unknown[][]) => void; reject: (error: Error) => void }
 type Reader = { worker: Worker; pending: Map<number, Pending>; next: number }
