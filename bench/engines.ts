@@ -14,7 +14,8 @@ import { BENCH_SECRET, BENCH_USER, createBenchAdmin } from './admin'
 import { benchItem, loadSpread as spread, type LoadResult } from './load'
 
 const root = join(import.meta.dir, '..')
-const bin = join(root, 'dist/igny8')
+// BENCH_BIN: another build to measure (then nothing is built), e.g. to compare two commits run after run.
+const bin = process.env.BENCH_BIN ?? join(root, 'dist/igny8')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const ITEMS = Number(process.env.BENCH_ENGINE_ITEMS ?? 50_000)
@@ -186,7 +187,8 @@ export async function benchEngines(databaseUrl?: string): Promise<void> {
 }
 
 if (import.meta.main) {
-  if (spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
+  if (!process.env.BENCH_BIN && spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' }).status !== 0)
+    process.exit(1)
   const at = process.argv.indexOf('--database-url')
   await benchEngines(at > 0 ? process.argv[at + 1] : undefined)
   process.exit(0)

@@ -51,6 +51,16 @@ export async function finalWrites(tx: Db, writes: Promise<unknown>[]): Promise<v
   await Promise.all(writes)
 }
 
+/**
+ * `query`, locking the rows of `table` it reads until the transaction ends, on PostgreSQL (`SELECT … FOR UPDATE OF`):
+ * for a read-modify-write that others may change unlocked in between (see storePushes). On SQLite, where one writer
+ * at a time already excludes the others, `query` as it is.
+ */
+export function lockingRows<Q>(db: Db, query: Q, table: SQLiteTable): Q {
+  if (db.engine === 'sqlite') return query
+  return (query as unknown as { for(strength: 'update', config: { of: SQLiteTable }): Q }).for('update', { of: table })
+}
+
 /** A stable 63-bit advisory-lock key for a name (positive, so it never collides with the negative fixed keys). */
 export function lockKey(name: string): bigint {
   return BigInt.asUintN(63, Bun.hash.wyhash(name, 0x1938n))

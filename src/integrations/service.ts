@@ -1,7 +1,7 @@
 // Integrations the caller may see, and their CRUD.
 import { and, count as sqlCount, eq, sql, type SQL } from 'drizzle-orm'
 import { requireUser, type Caller } from '../auth/caller'
-import { type Db, withTx } from '../db/client'
+import { lockingRows, type Db, withTx } from '../db/client'
 import { prepared } from '../db/prepared'
 import { integrations, sites, type Integration, type Site } from '../db/schema'
 import { offsetOf, type Page } from '../http/envelope'
@@ -29,8 +29,32 @@ const integrationWithSite = (db: Db) =>
       .prepare(),
   )
 
+/**
+ * The same read in a transaction that rewrites the integration's config: on PostgreSQL it locks the integration's
+ * row until the transaction ends, because a structure push stores over the row version it read without taking the
+ * integration's lock (see storePushes).
+ */
+const integrationWithSiteLocked = (db: Db) =>
+  prepared(db, 'integrations.withSiteLocked', (d) =>
+    lockingRows(
+      d,
+      d
+        .select({ integration: integrations, site: sites })
+        .from(integrations)
+        .innerJoin(sites, eq(sites.id, integrations.siteId))
+        .where(eq(integrations.id, sql.placeholder('id'))),
+      integrations,
+    ).prepare(),
+  )
+
+/** An integration with its site, read to be rewritten in the transaction `tx` (see integrationWithSiteLocked). */
+export async function lockedIntegrationWithSite(tx: Db, id: number): Promise<{ integration: Integration; site: Site } | undefined> {
+  const [row] = await integrationWithSiteLocked(tx).execute({ id })
+  return row
+}
+
 /** An integration with its site, whoever asks; undefined when there is none. */
-export async function integrationWithSiteRow(db: Db, id: number): Promise<{ integration: Integration; site: Site } | undefined> {
+async function integrationWithSiteRow(db: Db, id: number): Promise<{ integration: Integration; site: Site } | undefined> {
   const [row] = await integrationWithSite(db).execute({ id })
   return row
 }
@@ -125,7 +149,7 @@ export async function updateIntegration(
   return await withTx(
     db,
     async (tx) => {
-      const current = (await tx.select().from(integrations).where(eq(integrations.id, id)).get())!
+      const current = (await lockedIntegrationWithSite(tx, id))!.integration
       // Only a PATCH that sends config_json rewrites it; is_active alone leaves the stored text as it is.
       const configJson = input.config_json
         ? JSON.stringify(mergeConfig(parseConfig(current.configJson), input.config_json))

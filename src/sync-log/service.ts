@@ -39,7 +39,7 @@ const insertEvent = (db: Db) => prepared(db, 'syncLog.insertEvent', (d) => d.ins
 const insertEventReturning = (db: Db) =>
   prepared(db, 'syncLog.insertEventReturning', (d) => d.insert(syncEvents).values(eventValues).returning().prepare())
 
-const eventParams = (e: NewEvent) => ({
+export const eventParams = (e: NewEvent) => ({
   integrationId: e.integrationId,
   kind: e.kind,
   source: e.source,

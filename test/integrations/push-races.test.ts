@@ -1,0 +1,134 @@
+// On PostgreSQL a structure push stores its config without a transaction, only over the row version it read
+// (src/integrations/structure.ts, storeUnlocked), while admin PATCHes read the row FOR UPDATE. These tests make
+// them meet: a push that read the row before a PATCH committed must store over the PATCH, not under it, and pushes
+// and PATCHes from two nodes at once must lose nothing. A second handle on the same database stands for the other
+// node. On SQLite one writer at a time excludes all this, and test/integrations/concurrency.test.ts runs its two
+// processes on one file; two handles in one process would wait on each other synchronously there.
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { eq, sql } from 'drizzle-orm'
+import type { Caller } from '../../src/auth/caller'
+import { dbTarget } from '../../src/config'
+import { allRows, closeDb, openDb, withTx, type Db } from '../../src/db/client'
+import { integrations, users } from '../../src/db/schema'
+import { lockedIntegrationWithSite, updateIntegration } from '../../src/integrations/service'
+import { updateStructureBody } from '../../src/integrations/model'
+import { patchContentTypes, pushStructure } from '../../src/integrations/structure'
+import { startServer, TEST_ENGINE, type TestServer } from '../helpers/server'
+
+const onPostgres = TEST_ENGINE === 'postgres'
+let s: TestServer
+let other: Db
+let owner: Awaited<ReturnType<TestServer['user']>>
+let site: Awaited<ReturnType<TestServer['site']>>
+let asOwner: Caller
+let asPlugin: Caller
+let path: string
+
+beforeAll(async () => {
+  if (!onPostgres) return
+  s = await startServer()
+  other = openDb(dbTarget(s.ctx.config))
+  owner = await s.user()
+  site = await s.site(owner.token)
+  path = `/api/v1/integration/integrations/${site.integrationId}`
+  const user = (await other.select().from(users).where(eq(users.id, owner.id)).get())!
+  asOwner = { kind: 'user', user }
+  asPlugin = { kind: 'apiKey', keyId: site.keyId, siteId: site.siteId }
+}, 30_000)
+afterAll(async () => {
+  if (!onPostgres) return
+  await closeDb(other)
+  await s.stop()
+}, 30_000)
+
+const structure = (marker: string) => ({
+  post_types: { post: { label: `Posts ${marker}`, count: 5 }, [`only_${marker}`]: { count: 1 } },
+  taxonomies: { category: { label: `Categories ${marker}`, count: 3 } },
+})
+
+const storedConfig = async () => (await s.call('GET', `${path}/`, { token: owner.token })).body.data.config_json as Record<string, any>
+
+/** Sessions of this database waiting for a lock (the push's UPDATE behind the held row lock). */
+const waitingForLock = async () =>
+  (
+    await allRows<{ n: number }>(
+      other,
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    )
+  )[0]!.n
+
+describe.skipIf(!onPostgres)('PostgreSQL: structure pushes stored over the row version they read', () => {
+  it('stores a push that read the row before an admin PATCH committed over that PATCH, losing neither', async () => {
+    let answered: Promise<{ status: number; body: any }> | undefined
+    await withTx(other, async (tx) => {
+      // The other node's PATCH, as updateIntegration does it: the row read FOR UPDATE, then rewritten.
+      const locked = (await lockedIntegrationWithSite(tx, site.integrationId))!
+      answered = s.call('POST', `${path}/update-structure/`, { token: site.key, body: structure('raced') })
+      // The push has read the old row and now waits on the row lock for its conditional write.
+      for (let i = 0; i < 200 && (await waitingForLock()) === 0; i++) await Bun.sleep(10)
+      expect(await waitingForLock()).toBe(1)
+      const config = { ...JSON.parse(locked.integration.configJson), admin_note: 'kept' }
+      await tx
+        .update(integrations)
+        .set({ configJson: JSON.stringify(config) })
+        .where(eq(integrations.id, site.integrationId))
+        .run()
+    })
+    const push = await answered!
+    expect(push.status).toBe(200)
+    const config = await storedConfig()
+    expect(config.admin_note).toBe('kept')
+    expect(config.content_types.post_types.post.label).toBe('Posts raced')
+    expect(Object.keys(config.content_types.post_types).sort()).toEqual(['only_raced', 'post'])
+  }, 30_000)
+
+  it('loses no push and no PATCH when both nodes push and PATCH one integration at once', async () => {
+    const ROUNDS = 40
+    const work: Promise<unknown>[] = []
+    const failures: string[] = []
+    const pushed: string[] = []
+    for (let i = 0; i < ROUNDS; i++) {
+      // Node A over HTTP, node B through the services on its own connection pool.
+      work.push(
+        s.call('POST', `${path}/update-structure/`, { token: site.key, body: structure(`a${i}`) }).then((r) => {
+          if (r.status === 200) pushed.push(`a${i}`)
+          else failures.push(`push a${i}: ${r.status} ${r.text}`)
+        }),
+        pushStructure(other, asPlugin, site.integrationId, updateStructureBody.parse(structure(`b${i}`))).then(
+          () => void pushed.push(`b${i}`),
+          (e) => void failures.push(`push b${i}: ${e}`),
+        ),
+        s.call('PATCH', `${path}/`, { token: owner.token, body: { config_json: { [`admin_a${i}`]: i } } }).then((r) => {
+          if (r.status !== 200) failures.push(`patch a${i}: ${r.status} ${r.text}`)
+        }),
+        updateIntegration(other, asOwner, site.integrationId, { config_json: { [`admin_b${i}`]: i } }).catch(
+          (e) => void failures.push(`patch b${i}: ${e}`),
+        ),
+        patchContentTypes(other, asOwner, site.integrationId, { post_types: { post: { fetch_limit: 100 + i } } }).catch(
+          (e) => void failures.push(`override b${i}: ${e}`),
+        ),
+      )
+    }
+    await Promise.all(work)
+    expect(failures).toEqual([])
+    expect(pushed).toHaveLength(2 * ROUNDS)
+
+    const config = await storedConfig()
+    for (let i = 0; i < ROUNDS; i++) {
+      expect(config[`admin_a${i}`]).toBe(i)
+      expect(config[`admin_b${i}`]).toBe(i)
+    }
+    // One push whole: its own slug beside post, its labels.
+    const only = Object.keys(config.content_types.post_types).filter((slug) => slug.startsWith('only_'))
+    expect(only).toHaveLength(1)
+    const marker = only[0]!.slice('only_'.length)
+    expect(config.content_types.post_types.post.label).toBe(`Posts ${marker}`)
+    expect(config.content_types.taxonomies.category.label).toBe(`Categories ${marker}`)
+    expect(config.content_type_overrides.post_types.post.fetch_limit).toBeWithin(100, 100 + ROUNDS)
+
+    // An event for every push, this round's and the first test's.
+    const events = await s.call('GET', `${path}/sync-events/?page_size=200`, { token: owner.token })
+    const structureEvents = (events.body.results as { kind: string }[]).filter((e) => e.kind === 'structure')
+    expect(structureEvents).toHaveLength(2 * ROUNDS + 1)
+  }, 60_000)
+})
