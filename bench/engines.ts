@@ -23,7 +23,8 @@ const ITEMS = Number(process.env.BENCH_ENGINE_ITEMS ?? 50_000)
 type Setup = { label: string; databaseUrl?: string; nodes: number }
 type Row = { label: string; ct: LoadResult; push: LoadResult; fleetPush: LoadResult; ingest: number }
 
-async function waitHealthy(base: string) {
+/** Waits for `base`/health/ to answer 2xx (15 s at most). */
+export async function waitHealthy(base: string) {
   for (let i = 0; i < 150; i++) {
     if (
       await fetch(`${base}/health/`).then(

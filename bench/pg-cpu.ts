@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startPostgres } from '../test/helpers/postgres'
 import { BENCH_SECRET, BENCH_USER, createBenchAdmin } from './admin'
+import { waitHealthy } from './engines'
 import { loadSpread } from './load'
 
 const HZ = 100
@@ -48,16 +49,7 @@ for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++)
       { stdio: 'inherit' },
     )
     const base = `http://127.0.0.1:${port}/api/v1`
-    for (let i = 0; i < 100; i++) {
-      if (
-        await fetch(`${base}/health/`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break
-      await Bun.sleep(100)
-    }
+    await waitHealthy(base)
     const post = async (p: string, token: string | null, body: unknown) =>
       (
         await fetch(base + p, {
