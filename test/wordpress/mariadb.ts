@@ -20,6 +20,9 @@ export async function startMariaDB(db: { dir: string; socket: string; dbPassword
       '--skip-test-db',
       '--skip-name-resolve',
       '--innodb-log-file-size=16M',
+      // Its bootstrap server's temporary tables in the instance's own dir, not the shared /tmp: one vanished from
+      // there mid-bootstrap once ("Could not remove temporary table '/tmp/#sql-temptable-…'", exit 1).
+      `--tmpdir=${db.dir}`,
     ],
     { timeoutMs: 60_000 },
   )
