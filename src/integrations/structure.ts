@@ -1,23 +1,16 @@
 // The plugin's structure push, the content-types read, and admin overrides of enabled/fetch_limit.
 import { eq, sql } from 'drizzle-orm'
 import { requireUser, type Caller } from '../auth/caller'
-import { finalWrites, runSql, type Db, withTx } from '../db/client'
+import { finalWrites, type Db, withTx } from '../db/client'
 import { coalesced, type Outcome } from '../db/coalesce'
 import { prepared } from '../db/prepared'
-import { integrations, sites, syncEvents, typeCounters, type Integration, type Site } from '../db/schema'
-import { Forbidden, Invalid, NotFound } from '../http/errors'
+import { integrations, sites, typeCounters } from '../db/schema'
+import { Invalid, NotFound } from '../http/errors'
 import { canSeeSite } from '../sites/service'
-import {
-  applyStructurePush,
-  effectiveTypes,
-  isStale,
-  parseConfig,
-  readConfig,
-  TYPE_KINDS,
-  type IntegrationConfig,
-  type Override,
-} from './config'
-import { eventParams, recordEvent, type NewEvent } from '../sync-log/service'
+import { effectiveTypes, isStale, parseConfig, readConfig, TYPE_KINDS, type IntegrationConfig, type Override } from './config'
+import { recordEvent } from '../sync-log/service'
+import { planPushes, type PushRequest } from './push-plan'
+import { storeUnlocked } from './push-unlocked'
 import type { ContentTypeOverridesPatch, StructurePush } from './model'
 import { getVisibleIntegration, lockedIntegrationWithSite } from './service'
 
@@ -29,8 +22,6 @@ const setConfig = (db: Db) =>
       .where(eq(integrations.id, sql.placeholder('id')))
       .prepare(),
   )
-
-type PushRequest = { caller: Caller | null; push: StructurePush; source: 'plugin' | 'pull'; started: Date }
 
 /**
  * Stores a structure push in config_json, with its sync-log event, as one read-modify-write (see storePushes). Pushes
@@ -75,73 +66,6 @@ async function storePushes(db: Db, id: number, batch: PushRequest[]): Promise<Ou
     },
     { lock: `integration:${id}` },
   )
-}
-
-type PushPlan = {
-  outcomes: Outcome<IntegrationConfig>[]
-  /** The config to store, or null when no push of the batch may be stored. */
-  stored: { id: number; configJson: string; updatedAt: string } | null
-  events: NewEvent[]
-}
-
-/** The batch's pushes applied in turn to the integration's stored config, and what to write for them. */
-function planPushes(id: number, row: { integration: Integration; site: Site } | undefined, batch: PushRequest[]): PushPlan {
-  let config = row && parseConfig(row.integration.configJson)
-  let updatedAt: string | null = null // the last stored push's time; null while none is stored
-  const events: NewEvent[] = []
-  const outcomes = batch.map(({ caller, push, source, started }): Outcome<IntegrationConfig> => {
-    if (!row || (caller && !canSeeSite(caller, row.site))) return { ok: false, error: new NotFound('Integration') }
-    if (!row.site.isActive || !row.integration.isActive) {
-      return { ok: false, error: new Forbidden('Only active sites can push structure.', 'inactive') }
-    }
-    const now = started.toISOString()
-    config = applyStructurePush(config!, push, now)
-    updatedAt = now
-    const counts = {
-      post_types: Object.keys(config.content_types!.post_types ?? {}).length,
-      taxonomies: Object.keys(config.content_types!.taxonomies ?? {}).length,
-    }
-    const summary = `Structure received: ${counts.post_types} post types, ${counts.taxonomies} taxonomies`
-    events.push({ integrationId: id, kind: 'structure', source, status: 'ok', summary, counts, startedAt: started })
-    return { ok: true, value: config }
-  })
-  const stored = updatedAt === null ? null : { id, configJson: JSON.stringify(config), updatedAt }
-  return { outcomes, stored, events }
-}
-
-// PostgreSQL's row version (the id of the transaction that wrote it), as text.
-const integrationVersion = (db: Db) =>
-  prepared(db, 'integrations.withSiteVersion', (d) =>
-    d
-      .select({ integration: integrations, site: sites, version: sql<string>`${integrations}.xmin::text` })
-      .from(integrations)
-      .innerJoin(sites, eq(sites.id, integrations.siteId))
-      .where(eq(integrations.id, sql.placeholder('id')))
-      .prepare(),
-  )
-
-/**
- * PostgreSQL, optimistically: read the row, then store the config and its events in one statement, only over the
- * version that was read. Two statements and round trips where a locked transaction takes six and three; a push's
- * cost on the node is mostly its socket writes. Undefined when something wrote the row in between (a push on
- * another node, an admin PATCH, which reads the row FOR UPDATE): then nothing was stored.
- */
-async function storeUnlocked(db: Db, id: number, batch: PushRequest[]): Promise<Outcome<IntegrationConfig>[] | undefined> {
-  const [row] = await integrationVersion(db).execute({ id })
-  const plan = planPushes(id, row, batch)
-  if (!plan.stored) return plan.outcomes
-  const events = JSON.stringify(plan.events.map(eventParams))
-  const inserted = await runSql(
-    db,
-    sql`with stored as (
-          update ${integrations} set config_json = ${plan.stored.configJson}, updated_at = ${plan.stored.updatedAt}
-          where id = ${id} and xmin = ${row!.version}::xid returning id)
-        insert into ${syncEvents} (integration_id, kind, source, status, summary, counts_json, error, started_at, duration_ms)
-        select e."integrationId", e.kind, e.source, e.status, e.summary, e."countsJson", e.error, e."startedAt", e."durationMs"
-        from stored, jsonb_to_recordset(${events}::jsonb) as e("integrationId" bigint, kind text, source text, status text,
-          summary text, "countsJson" text, error text, "startedAt" text, "durationMs" bigint)`,
-  )
-  return inserted > 0 ? plan.outcomes : undefined
 }
 
 const countersOf = (db: Db) =>

@@ -1,5 +1,6 @@
 // On PostgreSQL a structure push stores its config without a transaction, only over the row version it read
-// (src/integrations/structure.ts, storeUnlocked), while admin PATCHes read the row FOR UPDATE. These tests make
+// (src/integrations/push-unlocked.ts; pushes to different integrations together), while admin PATCHes read the row
+// FOR UPDATE. These tests make
 // them meet: a push that read the row before a PATCH committed must store over the PATCH, not under it, and pushes
 // and PATCHes from two nodes at once must lose nothing. A second handle on the same database stands for the other
 // node. On SQLite one writer at a time excludes all this, and test/integrations/concurrency.test.ts runs its two
@@ -130,5 +131,55 @@ describe.skipIf(!onPostgres)('PostgreSQL: structure pushes stored over the row v
     const events = await s.call('GET', `${path}/sync-events/?page_size=200`, { token: owner.token })
     const structureEvents = (events.body.results as { kind: string }[]).filter((e) => e.kind === 'structure')
     expect(structureEvents).toHaveLength(2 * ROUNDS + 1)
+  }, 60_000)
+
+  it('stores pushes to many integrations together, and loses none when the other node pushes and PATCHes them', async () => {
+    const SITES = 24
+    const fleet = await Promise.all(Array.from({ length: SITES }, () => s.site(owner.token)))
+    const pluginOf = (f: (typeof fleet)[number]): Caller => ({ kind: 'apiKey', keyId: f.keyId, siteId: f.siteId })
+
+    // Started in one tick on one node: the first store runs alone, and the 23 that queued meanwhile go together in one
+    // statement, so the 24 rows carry the versions (xmin: the writing transaction) of two.
+    await Promise.all(
+      fleet.map((f) => pushStructure(other, pluginOf(f), f.integrationId, updateStructureBody.parse(structure('together')))),
+    )
+    const ids = JSON.stringify(fleet.map((f) => f.integrationId))
+    const [versions] = await allRows<{ n: number }>(
+      other,
+      sql`select count(distinct xmin::text)::int as n from ${integrations} where id in (select jsonb_array_elements_text(${ids}::jsonb)::bigint)`,
+    )
+    expect(versions!.n).toBeLessThanOrEqual(2)
+
+    const ROUNDS = 3
+    const failures: string[] = []
+    const work: Promise<unknown>[] = []
+    for (let i = 0; i < ROUNDS; i++)
+      for (const [k, f] of fleet.entries()) {
+        const at = `/api/v1/integration/integrations/${f.integrationId}`
+        work.push(
+          s.call('POST', `${at}/update-structure/`, { token: f.key, body: structure(`a${i}`) }).then((r) => {
+            if (r.status !== 200) failures.push(`push a${i} ${k}: ${r.status} ${r.text}`)
+          }),
+          pushStructure(other, pluginOf(f), f.integrationId, updateStructureBody.parse(structure(`b${i}`))).catch(
+            (e) => void failures.push(`push b${i} ${k}: ${e}`),
+          ),
+          updateIntegration(other, asOwner, f.integrationId, { config_json: { [`admin_${i}`]: k } }).catch(
+            (e) => void failures.push(`patch ${i} ${k}: ${e}`),
+          ),
+        )
+      }
+    await Promise.all(work)
+    expect(failures).toEqual([])
+    for (const [k, f] of fleet.entries()) {
+      const at = `/api/v1/integration/integrations/${f.integrationId}`
+      const config = (await s.call('GET', `${at}/`, { token: owner.token })).body.data.config_json as Record<string, any>
+      for (let i = 0; i < ROUNDS; i++) expect(config[`admin_${i}`]).toBe(k)
+      const only = Object.keys(config.content_types.post_types).filter((slug) => slug.startsWith('only_'))
+      expect(only).toHaveLength(1)
+      expect(config.content_types.post_types.post.label).toBe(`Posts ${only[0]!.slice('only_'.length)}`)
+      const events = await s.call('GET', `${at}/sync-events/?page_size=200`, { token: owner.token })
+      const pushes = (events.body.results as { kind: string }[]).filter((e) => e.kind === 'structure')
+      expect(pushes).toHaveLength(1 + 2 * ROUNDS) // the first, together, and both nodes' rounds
+    }
   }, 60_000)
 })
