@@ -149,7 +149,9 @@ export async function updateIntegration(
   return await withTx(
     db,
     async (tx) => {
-      const current = (await lockedIntegrationWithSite(tx, id))!.integration
+      const locked = await lockedIntegrationWithSite(tx, id)
+      if (!locked) throw new NotFound('Integration') // deleted since the check above
+      const current = locked.integration
       // Only a PATCH that sends config_json rewrites it; is_active alone leaves the stored text as it is.
       const configJson = input.config_json
         ? JSON.stringify(mergeConfig(parseConfig(current.configJson), input.config_json))

@@ -1,10 +1,10 @@
 // On PostgreSQL a structure push stores its config without a transaction, only over the row version it read
 // (src/integrations/push-unlocked.ts; pushes to different integrations together), while admin PATCHes read the row
-// FOR UPDATE. These tests make
-// them meet: a push that read the row before a PATCH committed must store over the PATCH, not under it, and pushes
-// and PATCHes from two nodes at once must lose nothing. A second handle on the same database stands for the other
-// node. On SQLite one writer at a time excludes all this, and test/integrations/concurrency.test.ts runs its two
-// processes on one file; two handles in one process would wait on each other synchronously there.
+// FOR UPDATE. These tests make them meet: a push that read the row before a PATCH committed must store over the
+// PATCH, not under it; pushes and PATCHes from two nodes at once must lose nothing; and a PATCH of an integration the
+// other node deletes meanwhile answers 404, not 500. A second handle on the same database stands for the other node.
+// On SQLite one writer at a time excludes all this, and test/integrations/concurrency.test.ts runs its two processes
+// on one file; two handles in one process would wait on each other synchronously there.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { eq, sql } from 'drizzle-orm'
 import type { Caller } from '../../src/auth/caller'
@@ -47,16 +47,20 @@ const structure = (marker: string) => ({
   taxonomies: { category: { label: `Categories ${marker}`, count: 3 } },
 })
 
-const storedConfig = async () => (await s.call('GET', `${path}/`, { token: owner.token })).body.data.config_json as Record<string, any>
+/** Until a session of the database waits for a lock (at most 2 s); then how many do. */
+async function untilSessionsWaitForLock(db: Db): Promise<number> {
+  const waiting = async () =>
+    (
+      await allRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      )
+    )[0]!.n
+  for (let i = 0; i < 200 && (await waiting()) === 0; i++) await Bun.sleep(10)
+  return waiting()
+}
 
-/** Sessions of this database waiting for a lock (the push's UPDATE behind the held row lock). */
-const waitingForLock = async () =>
-  (
-    await allRows<{ n: number }>(
-      other,
-      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-    )
-  )[0]!.n
+const storedConfig = async () => (await s.call('GET', `${path}/`, { token: owner.token })).body.data.config_json as Record<string, any>
 
 describe.skipIf(!onPostgres)('PostgreSQL: structure pushes stored over the row version they read', () => {
   it('stores a push that read the row before an admin PATCH committed over that PATCH, losing neither', async () => {
@@ -66,8 +70,7 @@ describe.skipIf(!onPostgres)('PostgreSQL: structure pushes stored over the row v
       const locked = (await lockedIntegrationWithSite(tx, site.integrationId))!
       answered = s.call('POST', `${path}/update-structure/`, { token: site.key, body: structure('raced') })
       // The push has read the old row and now waits on the row lock for its conditional write.
-      for (let i = 0; i < 200 && (await waitingForLock()) === 0; i++) await Bun.sleep(10)
-      expect(await waitingForLock()).toBe(1)
+      expect(await untilSessionsWaitForLock(other)).toBe(1)
       const config = { ...JSON.parse(locked.integration.configJson), admin_note: 'kept' }
       await tx
         .update(integrations)
@@ -182,4 +185,35 @@ describe.skipIf(!onPostgres)('PostgreSQL: structure pushes stored over the row v
       expect(pushes).toHaveLength(1 + 2 * ROUNDS) // the first, together, and both nodes' rounds
     }
   }, 60_000)
+})
+
+// The PATCHes check that the integration is visible, then read it FOR UPDATE in their transaction: a delete committed
+// in between (held uncommitted by the other node until the PATCH waits on the row) leaves that read empty.
+describe.skipIf(!onPostgres)('PostgreSQL: a PATCH of an integration deleted meanwhile', () => {
+  for (const [route, body] of [
+    ['/', { config_json: { note: 'late' } }],
+    ['/content-types/', { post_types: { post: { enabled: false } } }],
+  ] as const) {
+    it(`answers 404 to PATCH …/{id}${route}, and nothing is written`, async () => {
+      const owner = await s.user()
+      const site = await s.site(owner.token)
+      const path = `/api/v1/integration/integrations/${site.integrationId}`
+      const pushed = await s.call('POST', `${path}/update-structure/`, {
+        token: site.key,
+        body: { post_types: { post: { label: 'Posts', count: 1 } }, taxonomies: {} },
+      })
+      expect(pushed.status).toBe(200)
+      let answered: Promise<{ status: number; body: any }> | undefined
+      await withTx(other, async (tx) => {
+        await tx.delete(integrations).where(eq(integrations.id, site.integrationId)).run()
+        // The PATCH saw the row (the delete is not committed) and now waits on its lock.
+        answered = s.call('PATCH', `${path}${route}`, { token: owner.token, body })
+        expect(await untilSessionsWaitForLock(other)).toBe(1)
+      })
+      const patch = await answered!
+      expect(patch.status).toBe(404)
+      expect(patch.body).toMatchObject({ success: false, code: 'not_found' })
+      expect(await other.select().from(integrations).where(eq(integrations.id, site.integrationId)).all()).toEqual([])
+    }, 30_000)
+  }
 })
