@@ -15,6 +15,7 @@ import type { AppContext } from './context'
 import type { Db } from './db/client'
 import { healthRoutes } from './health'
 import { httpCore } from './http/core'
+import { inFlightRequests } from './http/in-flight'
 import { integrationsRoutes } from './integrations'
 import type { Logger } from './log'
 import { openapiRoutes } from './openapi'
@@ -31,12 +32,13 @@ export function createContext(db: Db, config: Config, log: Logger): AppContext {
     loginLimiter: createRateLimiter(),
     startedAt: Date.now(),
     version: VERSION,
+    inFlight: inFlightRequests(),
   }
 }
 
 export async function createApp(ctx: AppContext) {
   return new Elysia()
-    .use(httpCore(ctx.log, (request) => authenticateRequest(ctx, request), renderErrorPage, adminFormLimit(ctx)))
+    .use(httpCore(ctx.log, ctx.inFlight, (request) => authenticateRequest(ctx, request), renderErrorPage, adminFormLimit(ctx)))
     .use(openapiRoutes())
     .use(await adminRoutes(ctx))
     .group('/api/v1', (api) =>

@@ -12,6 +12,9 @@ import { startDailySchedule } from './cron'
 import { startChangeWorker } from './changes/worker'
 import { stopPulls } from './pull/runs'
 
+/** How long shutdown waits for the handlers of requests whose client has gone. */
+const IN_FLIGHT_WAIT_MS = 10_000
+
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel)
   ensureDataDir(config.dataDir)
@@ -56,6 +59,9 @@ export async function serve(config: Config): Promise<number> {
       const pulls = stopPulls(db)
       const deliveries = changes.stop() // aborts a running REST delivery; its lease runs out if it cannot record
       await app.stop(false)
+      // Handlers of requests whose client left are not waited for by stop(); the database must outlive them too.
+      if (!(await ctx.inFlight.settled(IN_FLIGHT_WAIT_MS)))
+        log.warn('stopping with requests still being handled', { waited_ms: IN_FLIGHT_WAIT_MS })
       await pulls
       await daily.stop() // aborts a running job's pulls and waits for it, so the database closes after it
       await deliveries

@@ -1,6 +1,7 @@
 // Cross-cutting HTTP behaviour: request ids, access logs, JSON bodies, security headers, the error envelope.
 import { Elysia } from 'elysia'
 import type { Logger } from '../log'
+import type { InFlight } from './in-flight'
 import { ADMIN_FORM_LIMIT, bodyLimitFor, NUL_MESSAGE, readFormBody, readJsonBody } from './body'
 import { Invalid, toErrorResponse, type ErrorEnvelope } from './errors'
 
@@ -32,12 +33,14 @@ export type HtmlErrorRenderer = (status: number, body: ErrorEnvelope, headers: R
  */
 export function httpCore(
   log: Logger,
+  inFlight: InFlight,
   authenticate: (request: Request) => Promise<unknown>,
   renderHtmlError: HtmlErrorRenderer,
   adminFormLimit: (request: Request, path: string) => number | Promise<number> = () => ADMIN_FORM_LIMIT,
 ) {
   return new Elysia({ name: 'http-core' })
     .onRequest(({ request, set }) => {
+      inFlight.begin(request)
       const incoming = request.headers.get('x-request-id')
       // Accept a proxy's id only if it is short and plain, so it cannot forge log lines.
       const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID()
@@ -66,6 +69,7 @@ export function httpCore(
       return body
     })
     .onAfterResponse({ as: 'global' }, ({ request, set, path, responseValue }) => {
+      inFlight.end(request)
       const m = meta.get(request)
       log.info('request', {
         request_id: m?.id,

@@ -124,6 +124,33 @@ describe('group commit on SQLite', () => {
     expect((await values()).length).toBe(300)
   })
 
+  it('takes transactions asked for by separate tasks of one turn (as requests arrive) into one group', async () => {
+    // Each body runs to its end at once (nothing to wait for): only a group begun after the turn holds more than one.
+    const tasks = Array.from({ length: 16 }, (_, i) => {
+      const { promise, resolve } = Promise.withResolvers<void>()
+      setImmediate(() => void withTx(db, (tx) => insert(tx, `t${String(i).padStart(2, '0')}`)).then(() => resolve()))
+      return promise
+    })
+    await Promise.all(tasks)
+    expect(await values()).toHaveLength(16)
+    expect(commits).toBeLessThanOrEqual(2)
+  })
+
+  it('begins a group that the event loop holds back once another transaction is asked for a millisecond later', async () => {
+    const state = newTransactions()
+    const sqlite = new Database(join(dir, 'held.db'))
+    sqlite.exec('create table if not exists t (v text)')
+    const scope = new AsyncLocalStorage<symbol>()
+    const first = transaction(state, sqlite, scope, async () => sqlite.run("insert into t values ('first')").changes)
+    // This thread busy, as under a flood of socket events: the immediate that would begin the group cannot run.
+    const until = performance.now() + 3
+    while (performance.now() < until);
+    const second = transaction(state, sqlite, scope, async () => sqlite.run("insert into t values ('second')").changes)
+    expect(state.open).not.toBeNull() // begun by the second call, not by the immediate
+    expect(await Promise.all([first, second])).toEqual([1, 1])
+    sqlite.close()
+  })
+
   it('runs nested transactions inside the one they are in', async () => {
     await Promise.all(
       ['n1', 'n2'].map((v) =>
