@@ -100,7 +100,8 @@ export function readConfig(json: string): Readonly<IntegrationConfig> {
   return config
 }
 
-function deepFreeze<T>(value: T): T {
+/** `value` and everything in it made read-only (for what is shared between callers). */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value)
     for (const child of Object.values(value)) deepFreeze(child)

@@ -7,7 +7,7 @@ import { prepared } from '../db/prepared'
 import { integrations, sites, typeCounters } from '../db/schema'
 import { Invalid, NotFound } from '../http/errors'
 import { canSeeSite } from '../sites/service'
-import { effectiveTypes, isStale, parseConfig, readConfig, TYPE_KINDS, type IntegrationConfig, type Override } from './config'
+import { deepFreeze, effectiveTypes, isStale, parseConfig, readConfig, TYPE_KINDS, type IntegrationConfig, type Override } from './config'
 import { recordEvent } from '../sync-log/service'
 import { planPushes, type PushRequest } from './push-plan'
 import { storeUnlocked } from './push-unlocked'
@@ -84,6 +84,8 @@ export async function readContentTypes(db: Db, integrationId: number, config: In
   return contentTypesView(config, await countersOf(db).execute({ id: integrationId }), now)
 }
 
+type ContentTypesView = ReturnType<typeof contentTypesView>
+
 function contentTypesView(config: IntegrationConfig, counters: Counter[], now = Date.now()) {
   const synced = new Map(counters.map((c) => [`${c.kind}:${c.slug}`, c.n]))
   const section = (kind: (typeof TYPE_KINDS)[number], counterKind: 'post_type' | 'taxonomy') =>
@@ -131,11 +133,25 @@ const contentTypesRow = (db: Db) =>
       .prepare(),
   )
 
+// content-types is read far more often than the structure or the counters change: the view is kept per integration,
+// with the two texts it was built from (config_json and the counters as read), and built again when either differs.
+// Only `stale` depends on the time. The same ids on another database are only a miss: the texts decide.
+type BuiltView = { configJson: string; counters: string; config: Readonly<IntegrationConfig>; view: ContentTypesView }
+const VIEWS_KEPT = 10_000
+const views = new Map<number, BuiltView>()
+
 export async function getContentTypes(db: Db, caller: Caller, id: number) {
   const [row] = await contentTypesRow(db).execute({ id })
   if (!row || !canSeeSite(caller, row.site)) throw new NotFound('Integration')
-  const counters = (JSON.parse(row.counters) as [string, string, number][]).map(([kind, slug, n]) => ({ kind, slug, n }))
-  return contentTypesView(readConfig(row.configJson), counters)
+  let built = views.get(id)
+  if (!built || built.configJson !== row.configJson || built.counters !== row.counters) {
+    const config = readConfig(row.configJson)
+    const counters = (JSON.parse(row.counters) as [string, string, number][]).map(([kind, slug, n]) => ({ kind, slug, n }))
+    built = { configJson: row.configJson, counters: row.counters, config, view: deepFreeze(contentTypesView(config, counters)) }
+    if (views.size >= VIEWS_KEPT) views.clear()
+    views.set(id, built)
+  }
+  return { ...built.view, stale: isStale(built.config, Date.now()) }
 }
 
 /** Applies admin overrides; a slug the last structure lacks is a 400 naming its path. Users only. */

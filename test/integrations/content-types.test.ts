@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, it, setSystemTime } from 'bun:test'
+import { STALE_AFTER_MS } from '../../src/integrations/config'
+import { post } from '../content/helpers'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 
 let s: TestServer
@@ -49,6 +51,31 @@ describe('GET /integration/integrations/{id}/content-types/', () => {
     expect(res.body.data.last_structure_fetch).toBe('2025-11-22T10:00:00Z')
     // The plugin's timestamp is years old, but staleness follows the server's receive time (test/content/time.test.ts).
     expect(res.body.data.stale).toBe(false)
+  })
+
+  it('answers what changed since the last read, and goes stale by the clock with nothing changed', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    await push(site.integrationId, site.key, seedStructure())
+    const read = async () => (await s.call('GET', path(site.integrationId), { token: site.key })).body.data
+    expect((await read()).post_types.post.synced_count).toBe(0)
+    const items = [1, 2, 3].map((n) => post(n))
+    const synced = await s.call('POST', `/api/v1/integration/integrations/${site.integrationId}/sync-content/`, {
+      token: site.key,
+      body: { items },
+    })
+    expect(synced.status).toBe(200)
+    expect((await read()).post_types.post.synced_count).toBe(3)
+    await push(site.integrationId, site.key, { ...seedStructure(), post_types: { post: { label: 'Articles', count: 9 } } })
+    expect((await read()).post_types.post).toMatchObject({ label: 'Articles', count: 9, synced_count: 3 })
+    expect((await read()).stale).toBe(false)
+    try {
+      setSystemTime(new Date(Date.now() + STALE_AFTER_MS + 60_000))
+      expect((await read()).stale).toBe(true)
+    } finally {
+      setSystemTime()
+    }
+    expect((await read()).stale).toBe(false)
   })
 })
 
