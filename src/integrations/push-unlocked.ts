@@ -1,75 +1,119 @@
-// Structure pushes on PostgreSQL without a transaction: each integration's row is read with its version (xmin), and
-// the new config and its sync-log events are stored in one statement only over the version that was read. A push's
-// cost on the node is mostly its statements' socket writes, and in a fleet's burst many sites push at once: pushes
-// to different integrations that arrive while such a store runs on this node are read and stored together, one read
-// and one write for all of them. One store at a time, not several side by side: with 8 clients pushing, four at
-// once cost PostgreSQL twice the CPU per push (smaller batches) and answered 15-35 % fewer pushes a second.
+// Structure pushes on PostgreSQL without a transaction: a push's config and its sync-log events are stored in one
+// statement, only over the versions (xmin) of the integration's row and its site's row that the push was planned from.
+// A push's cost on the node is mostly its statements' round trips, so:
+// - Pushes to different integrations that arrive while such a store runs on this node are stored together: one
+//   statement for all of them. One store at a time, not several side by side: with 8 clients pushing, four at once
+//   cost PostgreSQL twice the CPU per push (smaller batches) and answered 15-35 % fewer pushes a second.
+// - The node remembers each row (with both versions) as it last read or wrote it, and plans the next push from that:
+//   one round trip per push instead of a read and a write. The write checks both versions, so a remembered row that
+//   anything changed since (a push on another node, an admin PATCH, a site edit) only costs the attempt: the same
+//   statement reads the rows it did not store, and the push is planned again from what it read.
 import { eq, sql } from 'drizzle-orm'
-import { allRows, type Db } from '../db/client'
+import type { Db } from '../db/client'
 import { coalesced, type Outcome } from '../db/coalesce'
 import { prepared } from '../db/prepared'
-import { integrations, sites, syncEvents } from '../db/schema'
+import { integrations, sites, syncEvents, type Integration, type Site } from '../db/schema'
 import { eventParams } from '../sync-log/service'
 import type { IntegrationConfig } from './config'
-import { planPushes, type PushRequest } from './push-plan'
-
-type Store = { id: number; batch: PushRequest[] }
-
-/** The batch's outcomes, or undefined when the row changed since it was read: then nothing of it was stored. */
-type Stored = Outcome<IntegrationConfig>[] | undefined
+import { planPushes, type PushPlan, type PushRequest } from './push-plan'
 
 /**
- * Stores the batch of pushes to integration `id` over the row version it reads (other integrations' batches alongside).
- * Undefined when something wrote the row in between: a push on another node, or an admin PATCH (those read the row
- * FOR UPDATE, so this store waits for them and then finds the version changed).
+ * What a store of a batch came to: its outcomes; or nothing stored, because the row changed since it was planned
+ * from (`conflict`) or the node had no row to plan from (`read`). Either way the row is now remembered as read.
  */
+export type Stored = { outcomes: Outcome<IntegrationConfig>[] } | { again: 'conflict' | 'read' }
+
+type Store = { id: number; batch: PushRequest[] }
+type Row = { integration: Integration; site: Site }
+type Known = { row: Row; version: string; siteVersion: string }
+
+/** A bound on memory (a fleet's integrations); when full, the node starts afresh. */
+const KNOWN_MAX = 10_000
+const knownRows = new WeakMap<Db, Map<number, Known>>()
+
+/** Stores the batch of pushes to integration `id` (other integrations' batches alongside). */
 export function storeUnlocked(db: Db, id: number, batch: PushRequest[]): Promise<Stored> {
   return coalesced(db, 'integrations:unlocked-pushes', { id, batch }, (stores: Store[]) => storeTogether(db, stores))
 }
 
-// The rows with their sites and versions (the id of the transaction that wrote each, as text); `ids` a JSON array.
-const withVersions = (db: Db) =>
-  prepared(db, 'integrations.withSiteVersions', (d) =>
-    d
-      .select({ integration: integrations, site: sites, version: sql<string>`${integrations}.xmin::text` })
-      .from(integrations)
-      .innerJoin(sites, eq(sites.id, integrations.siteId))
-      .where(sql`${integrations.id} in (select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)::bigint)`)
-      .prepare(),
-  )
-
-async function storeTogether(db: Db, stores: Store[]): Promise<Outcome<Stored>[]> {
-  const rows = await withVersions(db).execute({ ids: JSON.stringify(stores.map((s) => s.id)) })
-  const byId = new Map(rows.map((row) => [row.integration.id, row]))
-  const plans = stores.map(({ id, batch }) => ({ row: byId.get(id), plan: planPushes(id, byId.get(id), batch) }))
-  const writes = plans.filter((p) => p.plan.stored)
-  const storedIds = new Set<number>()
-  if (writes.length) {
-    const configs = writes.map(({ row, plan }) => ({ ...plan.stored!, version: row!.version }))
-    // Events in the order planned (ordinality), and only for the rows stored.
-    const events = writes.flatMap(({ plan }) => plan.events.map(eventParams))
-    const stored = await allRows<{ id: number | string }>(
-      db,
-      sql`with configs as (
-            select * from jsonb_to_recordset(${JSON.stringify(configs)}::jsonb)
-              as c(id bigint, version text, "configJson" text, "updatedAt" text)),
-          stored as (
-            update ${integrations} set config_json = c."configJson", updated_at = c."updatedAt" from configs c
-            where ${integrations.id} = c.id and ${integrations}.xmin = c.version::xid returning ${integrations.id} as id),
-          events as (
-            insert into ${syncEvents} (integration_id, kind, source, status, summary, counts_json, error, started_at, duration_ms)
+// Writes each config whose integration and site still have the versions it was planned from, with its events (in
+// their order: ordinality), and reads every integration of the group as it was when the statement began: `stored`
+// names the new version of the rows it wrote. `configs`, `events` and `ids` are JSON arrays.
+const storeAndRead = (db: Db) =>
+  prepared(db, 'integrations.storeAndRead', (d) => {
+    const stored = d.$with('stored', { id: sql<number>`id`.as('id'), version: sql<string>`version`.as('version') }).as(
+      sql`update ${integrations} set config_json = c."configJson", updated_at = c."updatedAt"
+            from jsonb_to_recordset(${sql.placeholder('configs')}::jsonb)
+              as c(id bigint, version text, "siteVersion" text, "configJson" text, "updatedAt" text), ${sites}
+            where ${integrations.id} = c.id and ${integrations}.xmin = c.version::xid
+              and ${sites.id} = ${integrations.siteId} and ${sites}.xmin = c."siteVersion"::xid
+            returning ${integrations.id} as id, ${integrations}.xmin::text as version`,
+    )
+    const events = d.$with('events', {}).as(
+      sql`insert into ${syncEvents} (integration_id, kind, source, status, summary, counts_json, error, started_at, duration_ms)
             select e."integrationId", e.kind, e.source, e.status, e.summary, e."countsJson", e.error, e."startedAt", e."durationMs"
-            from rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as ("integrationId" bigint, kind text,
+            from rows from (jsonb_to_recordset(${sql.placeholder('events')}::jsonb) as ("integrationId" bigint, kind text,
               source text, status text, summary text, "countsJson" text, error text, "startedAt" text, "durationMs" bigint))
               with ordinality as e("integrationId", kind, source, status, summary, "countsJson", error, "startedAt", "durationMs", n)
             where e."integrationId" in (select id from stored)
-            order by e.n)
-          select id from stored`,
+            order by e.n`,
     )
-    for (const { id } of stored) storedIds.add(Number(id))
-  }
-  return plans.map(({ plan }): Outcome<Stored> => {
-    const conflict = plan.stored !== null && !storedIds.has(plan.stored.id)
-    return { ok: true, value: conflict ? undefined : plan.outcomes }
+    return d
+      .with(stored, events)
+      .select({
+        integration: integrations,
+        site: sites,
+        version: sql<string>`${integrations}.xmin::text`,
+        siteVersion: sql<string>`${sites}.xmin::text`,
+        stored: sql<string | null>`"stored".version`,
+      })
+      .from(integrations)
+      .innerJoin(sites, eq(sites.id, integrations.siteId))
+      .leftJoin(stored, sql`"stored".id = ${integrations.id}`)
+      .where(sql`${integrations.id} in (select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)::bigint)`)
+      .prepare()
+  })
+
+function knownOf(db: Db): Map<number, Known> {
+  let known = knownRows.get(db)
+  if (!known) knownRows.set(db, (known = new Map()))
+  return known
+}
+
+async function storeTogether(db: Db, stores: Store[]): Promise<Outcome<Stored>[]> {
+  const known = knownOf(db)
+  // A plan from a remembered row is tried only when it writes: the write confirms the versions, and with them every
+  // refusal of the batch. A batch refused whole (404, 403) is planned again from a fresh read.
+  const attempts = stores.map(({ id, batch }) => {
+    const from = known.get(id)
+    const plan = from && planPushes(id, from.row, batch)
+    return { id, batch, from, plan: plan?.stored ? plan : undefined }
+  })
+  const writes = attempts.filter((a): a is typeof a & { from: Known; plan: PushPlan } => a.plan !== undefined)
+  const configs = writes.map(({ plan, from }) => ({ ...plan.stored!, version: from.version, siteVersion: from.siteVersion }))
+  const rows = await storeAndRead(db).execute({
+    configs: JSON.stringify(configs),
+    events: JSON.stringify(writes.flatMap(({ plan }) => plan.events.map(eventParams))),
+    ids: JSON.stringify(stores.map((s) => s.id)),
+  })
+  const byId = new Map(rows.map((row) => [row.integration.id, row]))
+  if (known.size + stores.length > KNOWN_MAX) known.clear()
+  return attempts.map(({ id, batch, from, plan }): Outcome<Stored> => {
+    const row = byId.get(id)
+    if (plan && from && row?.stored) {
+      const integration = { ...from.row.integration, configJson: plan.stored!.configJson, updatedAt: plan.stored!.updatedAt }
+      known.set(id, { row: { integration, site: from.row.site }, version: row.stored, siteVersion: from.siteVersion })
+      return { ok: true, value: { outcomes: plan.outcomes } }
+    }
+    if (!row) {
+      known.delete(id)
+      return { ok: true, value: { outcomes: planPushes(id, undefined, batch).outcomes } }
+    }
+    const fresh: Row = { integration: row.integration, site: row.site }
+    known.set(id, { row: fresh, version: row.version, siteVersion: row.siteVersion })
+    // Refused whole from what was read: the answer, as if the batch had been stored (nothing is written for it).
+    const replanned = planPushes(id, fresh, batch)
+    if (!replanned.stored) return { ok: true, value: { outcomes: replanned.outcomes } }
+    return { ok: true, value: { again: plan ? 'conflict' : 'read' } }
   })
 }

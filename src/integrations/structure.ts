@@ -42,7 +42,7 @@ export async function pushStructure(db: Db, caller: Caller | null, id: number, p
 }
 
 /** Conflicting writes a push tries to store over on PostgreSQL before it takes the integration's lock instead. */
-const UNLOCKED_TRIES = 4
+const UNLOCKED_CONFLICTS = 4
 
 /**
  * The pushes in their order, as one after another: each one's config, or its own error (404, 403). On PostgreSQL
@@ -51,9 +51,11 @@ const UNLOCKED_TRIES = 4
  */
 async function storePushes(db: Db, id: number, batch: PushRequest[]): Promise<Outcome<IntegrationConfig>[]> {
   if (db.engine === 'postgres') {
-    for (let tries = 0; tries < UNLOCKED_TRIES; tries++) {
-      const outcomes = await storeUnlocked(db, id, batch)
-      if (outcomes) return outcomes
+    // A store that only read the row (the node had none to plan from) is followed by one that writes: not counted.
+    for (let tries = 0, conflicts = 0; conflicts < UNLOCKED_CONFLICTS && tries < 2 * UNLOCKED_CONFLICTS; tries++) {
+      const stored = await storeUnlocked(db, id, batch)
+      if ('outcomes' in stored) return stored.outcomes
+      if (stored.again === 'conflict') conflicts++
     }
   }
   return withTx(

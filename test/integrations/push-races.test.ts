@@ -14,6 +14,7 @@ import { integrations, users } from '../../src/db/schema'
 import { lockedIntegrationWithSite, updateIntegration } from '../../src/integrations/service'
 import { updateStructureBody } from '../../src/integrations/model'
 import { patchContentTypes, pushStructure } from '../../src/integrations/structure'
+import { Forbidden, NotFound } from '../../src/http/errors'
 import { startServer, TEST_ENGINE, type TestServer } from '../helpers/server'
 
 const onPostgres = TEST_ENGINE === 'postgres'
@@ -216,4 +217,85 @@ describe.skipIf(!onPostgres)('PostgreSQL: a PATCH of an integration deleted mean
       expect(await other.select().from(integrations).where(eq(integrations.id, site.integrationId)).all()).toEqual([])
     }, 30_000)
   }
+})
+
+// The node remembers each integration's row (with its and its site's versions) as it last read or wrote it, and plans
+// the next push from that in one statement, which writes only over those versions and reads what it did not store.
+describe.skipIf(!onPostgres)('PostgreSQL: pushes planned from the row the node remembers', () => {
+  /** Statements `db` sends while `run` runs (postgres.js's `unsafe` is what Drizzle sends every query with). */
+  async function statementsDuring(db: Db, run: () => Promise<unknown>): Promise<number> {
+    const client = (db as unknown as { $client: { unsafe: (...args: unknown[]) => unknown } }).$client
+    const unsafe = client.unsafe
+    let n = 0
+    client.unsafe = (...args: unknown[]) => (n++, unsafe.apply(client, args))
+    try {
+      await run()
+    } finally {
+      client.unsafe = unsafe
+    }
+    return n
+  }
+  const fresh = async () => {
+    const f = await s.site(owner.token)
+    return {
+      ...f,
+      plugin: { kind: 'apiKey', keyId: f.keyId, siteId: f.siteId } as Caller,
+      at: `/api/v1/integration/integrations/${f.integrationId}`,
+    }
+  }
+  const push = (f: Awaited<ReturnType<typeof fresh>>, marker: string) =>
+    pushStructure(other, f.plugin, f.integrationId, updateStructureBody.parse(structure(marker)))
+  const configOf = async (f: { at: string }) => (await s.call('GET', `${f.at}/`, { token: owner.token })).body.data.config_json
+  /** What the push was refused with, or 'stored'. */
+  const refusalOf = (pushed: Promise<unknown>) =>
+    pushed.then(
+      () => 'stored',
+      (e: unknown) => e,
+    )
+  const structureEvents = async (at: string) =>
+    ((await s.call('GET', `${at}/sync-events/?page_size=200`, { token: owner.token })).body.results as { kind: string }[]).filter(
+      (e) => e.kind === 'structure',
+    ).length
+
+  it('stores a push in one statement once the node has read the row, two for the first', async () => {
+    const f = await fresh()
+    expect(await statementsDuring(other, () => push(f, 'first'))).toBe(2)
+    for (let i = 0; i < 5; i++) expect(await statementsDuring(other, () => push(f, `next${i}`))).toBe(1)
+    const config = await configOf(f)
+    expect(Object.keys(config.content_types.post_types).sort()).toEqual(['only_next4', 'post'])
+    expect(await structureEvents(f.at)).toBe(6)
+  }, 30_000)
+
+  it('refuses a push once the other node deactivated the site, though this node remembers it active', async () => {
+    const f = await fresh()
+    await push(f, 'before')
+    expect((await s.call('PATCH', `/api/v1/system/sites/${f.siteId}/`, { token: owner.token, body: { is_active: false } })).status).toBe(
+      200,
+    )
+    const refused = await refusalOf(push(f, 'after'))
+    expect(refused).toBeInstanceOf(Forbidden)
+    const config = await configOf(f)
+    expect(config.content_types.post_types.post.label).toBe('Posts before')
+    expect(await structureEvents(f.at)).toBe(1)
+  }, 30_000)
+
+  it('stores over a change the other node made to the row this node remembers, losing neither', async () => {
+    const f = await fresh()
+    await push(f, 'before')
+    const patched = await s.call('PATCH', `${f.at}/`, { token: owner.token, body: { config_json: { admin_note: 'kept' } } })
+    expect(patched.status).toBe(200)
+    expect(await statementsDuring(other, () => push(f, 'after'))).toBe(2) // the attempt over the old versions, then over the new
+    const config = await configOf(f)
+    expect(config.admin_note).toBe('kept')
+    expect(config.content_types.post_types.post.label).toBe('Posts after')
+    expect(await structureEvents(f.at)).toBe(2)
+  }, 30_000)
+
+  it('answers 404 once the other node deleted the integration', async () => {
+    const f = await fresh()
+    await push(f, 'before')
+    await s.ctx.db.delete(integrations).where(eq(integrations.id, f.integrationId)).run()
+    const refused = await refusalOf(push(f, 'after'))
+    expect(refused).toBeInstanceOf(NotFound)
+  }, 30_000)
 })
