@@ -3,6 +3,20 @@ import { z } from 'zod'
 
 export const ok = <T>(data: T) => ({ success: true as const, data })
 
+/**
+ * The `ok` envelope as a Response, its JSON text made once per `data` object: for a hot read that answers the same
+ * shared (frozen) object until its data changes. The text is checked against `schema`, the route's documented 200,
+ * when it is made; Elysia checks only what is not a Response, and would serialize and check it on every request.
+ */
+export function okOnce<T extends object>(schema: z.ZodType) {
+  const texts = new WeakMap<T, string>()
+  return (data: T): Response => {
+    let text = texts.get(data)
+    if (text === undefined) texts.set(data, (text = JSON.stringify(schema.parse(ok(data)))))
+    return new Response(text, { headers: { 'content-type': 'application/json;charset=utf-8' } })
+  }
+}
+
 export const MAX_PAGE_SIZE = 200
 
 export const pageQuery = {

@@ -137,23 +137,34 @@ const contentTypesRow = (db: Db) =>
 
 // content-types is read far more often than the structure or the counters change: the view is kept per integration,
 // with the two texts it was built from (config_json and the counters as read), and built again when either differs.
-// Only `stale` depends on the time. The same ids on another database are only a miss: the texts decide.
-type BuiltView = { configJson: string; counters: string; config: Readonly<IntegrationConfig>; view: ContentTypesView }
+// Only `stale` depends on the time, so both variants are kept, and a read answers the same (frozen) object as the
+// reads before it until something changes (the route keeps its JSON text by that object). The same ids on another
+// database are only a miss: the texts decide.
+type BuiltView = {
+  configJson: string
+  counters: string
+  config: Readonly<IntegrationConfig>
+  /** The view with `stale` false, and true. */
+  views: readonly [Readonly<ContentTypesView>, Readonly<ContentTypesView>]
+}
 const VIEWS_KEPT = 10_000
 const views = new Map<number, BuiltView>()
 
-export async function getContentTypes(db: Db, caller: Caller, id: number) {
+/** The integration's content types as the plugin and the admin see them; read-only, shared by every reader. */
+export async function getContentTypes(db: Db, caller: Caller, id: number): Promise<Readonly<ContentTypesView>> {
   const [row] = await contentTypesRow(db).execute({ id })
   if (!row || !canSeeSite(caller, row.site)) throw new NotFound('Integration')
   let built = views.get(id)
   if (!built || built.configJson !== row.configJson || built.counters !== row.counters) {
     const config = readConfig(row.configJson)
     const counters = (JSON.parse(row.counters) as [string, string, number][]).map(([kind, slug, n]) => ({ kind, slug, n }))
-    built = { configJson: row.configJson, counters: row.counters, config, view: deepFreeze(contentTypesView(config, counters)) }
+    const view = contentTypesView(config, counters)
+    const variants = [deepFreeze({ ...view, stale: false }), deepFreeze({ ...view, stale: true })] as const
+    built = { configJson: row.configJson, counters: row.counters, config, views: variants }
     if (views.size >= VIEWS_KEPT) views.clear()
     views.set(id, built)
   }
-  return { ...built.view, stale: isStale(built.config, Date.now()) }
+  return built.views[isStale(built.config, Date.now()) ? 1 : 0]
 }
 
 /** Applies admin overrides; a slug the last structure lacks is a 400 naming its path. Users only. */

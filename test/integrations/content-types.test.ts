@@ -53,6 +53,26 @@ describe('GET /integration/integrations/{id}/content-types/', () => {
     expect(res.body.data.stale).toBe(false)
   })
 
+  it('answers its kept text with the headers of every JSON answer, each request its own id', async () => {
+    const u = await s.user()
+    const site = await s.site(u.token)
+    await push(site.integrationId, site.key, seedStructure())
+    const [a, b] = [
+      await s.call('GET', path(site.integrationId), { token: site.key }),
+      await s.call('GET', path(site.integrationId), { token: site.key }),
+    ]
+    for (const res of [a, b]) {
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('application/json;charset=utf-8')
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'")
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    }
+    expect(a.headers.get('x-request-id')).not.toBe(b.headers.get('x-request-id'))
+    expect(b.text).toBe(a.text)
+    expect(a.body).toMatchObject({ success: true, data: { post_types: { post: { label: 'Posts' } } } })
+  })
+
   it('answers what changed since the last read, and goes stale by the clock with nothing changed', async () => {
     const u = await s.user()
     const site = await s.site(u.token)
