@@ -37,10 +37,14 @@ export function storeUnlocked(db: Db, id: number, batch: PushRequest[]): Promise
 }
 
 // Writes each config whose integration and site still have the versions it was planned from, with its events (in
-// their order: ordinality), and reads every integration of the group as it was when the statement began: `stored`
-// names the new version of the rows it wrote. `configs`, `events` and `ids` are JSON arrays.
+// their order: ordinality), and answers each integration of the group: the new version of a row it wrote (the row
+// itself is known), or the row and both versions as they were when the statement began. `configs`, `events` and
+// `ids` are JSON arrays.
 const storeAndRead = (db: Db) =>
   prepared(db, 'integrations.storeAndRead', (d) => {
+    const asked = d
+      .$with('asked', { id: sql<string>`id`.as('id') })
+      .as(sql`select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)::bigint as id`)
     const stored = d.$with('stored', { id: sql<number>`id`.as('id'), version: sql<string>`version`.as('version') }).as(
       sql`update ${integrations} set config_json = c."configJson", updated_at = c."updatedAt"
             from jsonb_to_recordset(${sql.placeholder('configs')}::jsonb)
@@ -59,18 +63,19 @@ const storeAndRead = (db: Db) =>
             order by e.n`,
     )
     return d
-      .with(stored, events)
+      .with(asked, stored, events)
       .select({
+        id: sql<string>`"asked".id::text`,
+        stored: sql<string | null>`"stored".version`,
         integration: integrations,
         site: sites,
-        version: sql<string>`${integrations}.xmin::text`,
-        siteVersion: sql<string>`${sites}.xmin::text`,
-        stored: sql<string | null>`"stored".version`,
+        version: sql<string | null>`${integrations}.xmin::text`,
+        siteVersion: sql<string | null>`${sites}.xmin::text`,
       })
-      .from(integrations)
-      .innerJoin(sites, eq(sites.id, integrations.siteId))
-      .leftJoin(stored, sql`"stored".id = ${integrations.id}`)
-      .where(sql`${integrations.id} in (select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)::bigint)`)
+      .from(asked)
+      .leftJoin(stored, sql`"stored".id = "asked".id`)
+      .leftJoin(integrations, sql`${integrations.id} = "asked".id and "stored".id is null`)
+      .leftJoin(sites, eq(sites.id, integrations.siteId))
       .prepare()
   })
 
@@ -96,7 +101,7 @@ async function storeTogether(db: Db, stores: Store[]): Promise<Outcome<Stored>[]
     events: JSON.stringify(writes.flatMap(({ plan }) => plan.events.map(eventParams))),
     ids: JSON.stringify(stores.map((s) => s.id)),
   })
-  const byId = new Map(rows.map((row) => [row.integration.id, row]))
+  const byId = new Map(rows.map((row) => [Number(row.id), row]))
   if (known.size + stores.length > KNOWN_MAX) known.clear()
   return attempts.map(({ id, batch, from, plan }): Outcome<Stored> => {
     const row = byId.get(id)
@@ -105,12 +110,12 @@ async function storeTogether(db: Db, stores: Store[]): Promise<Outcome<Stored>[]
       known.set(id, { row: { integration, site: from.row.site }, version: row.stored, siteVersion: from.siteVersion })
       return { ok: true, value: { outcomes: plan.outcomes } }
     }
-    if (!row) {
+    if (!row?.integration || !row.site) {
       known.delete(id)
       return { ok: true, value: { outcomes: planPushes(id, undefined, batch).outcomes } }
     }
     const fresh: Row = { integration: row.integration, site: row.site }
-    known.set(id, { row: fresh, version: row.version, siteVersion: row.siteVersion })
+    known.set(id, { row: fresh, version: row.version!, siteVersion: row.siteVersion! })
     // Refused whole from what was read: the answer, as if the batch had been stored (nothing is written for it).
     const replanned = planPushes(id, fresh, batch)
     if (!replanned.stored) return { ok: true, value: { outcomes: replanned.outcomes } }
