@@ -1,5 +1,5 @@
 // Runtime configuration: every CLI flag also comes from an IGNY8_* environment variable.
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { isValidCronPattern } from './cron/schedule'
@@ -103,7 +103,9 @@ export function resolveConfig(flags: Record<string, unknown>, env: Record<string
 export function ensureDataDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
-    const probe = join(dir, '.write-test')
+    // A name of this process's own: two processes starting on one data dir at once (two servers, a server and a
+    // command) would otherwise remove each other's probe, and one of them would stop on ENOENT.
+    const probe = join(dir, `.write-test-${process.pid}-${crypto.randomUUID()}`)
     writeFileSync(probe, '')
     rmSync(probe)
   } catch (e) {
@@ -117,9 +119,20 @@ export function loadOrCreateSecret(dataDir: string): string {
   const file = join(dataDir, 'secret')
   if (existsSync(file)) return readFileSync(file, 'utf8').trim()
   const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')
-  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' })
-  chmodSync(file, 0o600)
-  return secret
+  // Written whole under a name of its own, then linked into place: a process starting beside this one (a second
+  // server, a command) either finds no secret or the whole one, and whichever links first is the secret of both.
+  const written = join(dataDir, `.secret-${process.pid}-${crypto.randomUUID()}`)
+  try {
+    writeFileSync(written, secret + '\n', { mode: 0o600, flag: 'wx' })
+    chmodSync(written, 0o600)
+    linkSync(written, file)
+    return secret
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    return readFileSync(file, 'utf8').trim()
+  } finally {
+    rmSync(written, { force: true })
+  }
 }
 
 export const dbFile = (config: Pick<Config, 'dataDir'>) => join(config.dataDir, 'igny8.db')
