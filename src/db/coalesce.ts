@@ -18,9 +18,17 @@ const queues = new WeakMap<Db, Map<string, Entry[]>>()
  * Answers `request` through `run`, which gets it alone at once when nothing for `key` is running on this node, or
  * with the others that queued meanwhile. `run` must answer one outcome per request, in their order, as if it had
  * handled them one after another; when it throws, every request of its batch gets that error. Not for use inside a
- * transaction: the batch runs in its own.
+ * transaction: the batch runs in its own. With `gatherTurn`, the first batch waits for the next turn of the event loop
+ * and takes every request asked for until then: the requests whose sockets were read in one go (under load, many) go
+ * together instead of the first alone.
  */
-export function coalesced<Req, Res>(db: Db, key: string, request: Req, run: Batch<Req, Res>): Promise<Res> {
+export function coalesced<Req, Res>(
+  db: Db,
+  key: string,
+  request: Req,
+  run: Batch<Req, Res>,
+  { gatherTurn = false }: { gatherTurn?: boolean } = {},
+): Promise<Res> {
   let byKey = queues.get(db)
   if (!byKey) queues.set(db, (byKey = new Map()))
   const waiting = byKey.get(key)
@@ -29,7 +37,10 @@ export function coalesced<Req, Res>(db: Db, key: string, request: Req, run: Batc
     if (waiting) return void waiting.push(entry)
     const queue: Entry[] = []
     byKey.set(key, queue)
-    void drain(byKey, key, queue, [entry], run as Batch<unknown, unknown>)
+    if (gatherTurn) {
+      queue.push(entry)
+      setImmediate(() => void drain(byKey, key, queue, queue.splice(0, BATCH_MAX), run as Batch<unknown, unknown>))
+    } else void drain(byKey, key, queue, [entry], run as Batch<unknown, unknown>)
   })
 }
 

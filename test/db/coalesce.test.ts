@@ -37,6 +37,24 @@ describe('coalesced', () => {
     expect(r.batches).toEqual([[1], [2, 3, 4, 5]])
   })
 
+  it('with gatherTurn, runs the requests asked for in one turn as the first batch, and queues the rest as before', async () => {
+    const db = newDb()
+    const r = gatedRunner()
+    const first = [1, 2, 3].map((n) => coalesced(db, 'k', n, r.run, { gatherTurn: true }))
+    expect(r.batches).toEqual([]) // nothing runs before the turn ends
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(r.batches).toEqual([[1, 2, 3]])
+    const rest = [4, 5].map((n) => coalesced(db, 'k', n, r.run, { gatherTurn: true }))
+    await r.releaseNext()
+    expect(await Promise.all(first)).toEqual([10, 20, 30])
+    await r.releaseNext()
+    expect(await Promise.all(rest)).toEqual([40, 50])
+    expect(r.batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ])
+  })
+
   it('answers each request with its own outcome', async () => {
     const db = newDb()
     const r = gatedRunner()
