@@ -211,6 +211,8 @@ export async function benchHot(binary?: string): Promise<void> {
     const barePost = row(bareUrl, post)
     const { result: push, largestMb: walMb } = largestSizeDuring(join(dir, 'igny8.db-wal'), () => row(`${routes}/update-structure/`, post))
     const loaded = rss(pid)
+    await Bun.sleep(1000) // as for the idle figure: the load's garbage, which the runtime returns by itself within ~1 s
+    const settled = rss(pid)
 
     const r = (n: number) => Math.round(n).toLocaleString('en')
     const pct = (n: number) => `${Math.round(n * 100)} %`
@@ -253,8 +255,9 @@ export async function benchHot(binary?: string): Promise<void> {
     console.log(
       `| RSS idle after start-up and setup (${r(ITEMS)} items ingested)${split(idle)} | ${mb(idle.now)} | ≤ ${TARGET.idleMb} MB | ${yes(idle.now <= TARGET.idleMb)} |`,
     )
+    console.log(`| RSS the moment the load ends (peak VmHWM ${mb(loaded.peak)})${split(loaded)} | ${mb(loaded.now)} | — | — |`)
     console.log(
-      `| RSS after the load (peak VmHWM ${mb(loaded.peak)})${split(loaded)} | ${mb(loaded.now)} | ≤ ${TARGET.loadedMb} MB | ${yes(loaded.now <= TARGET.loadedMb)} |`,
+      `| RSS after the load, 1 s later${split(settled)} | ${mb(settled.now)} | ≤ ${TARGET.loadedMb} MB | ${yes(settled.now <= TARGET.loadedMb)} |`,
     )
     console.log(
       `\nCommand: \`BENCH_SECONDS=${SECONDS} BENCH_CONNECTIONS=${CONNECTIONS} bun bench/hot.ts\`; servers: ` +

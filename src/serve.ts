@@ -7,6 +7,7 @@ import { migrateDb } from './db/migrate'
 import { startCheckpointer } from './db/checkpointer'
 import { sqliteOf } from './db/sqlite'
 import { transportBodyLimit } from './http/body'
+import { collectWhenIdle } from './http/idle-collect'
 import { createLogger } from './log'
 import { startDailySchedule } from './cron'
 import { startChangeWorker } from './changes/worker'
@@ -47,6 +48,7 @@ export async function serve(config: Config): Promise<number> {
     })
   const daily = await startDailySchedule(app, ctx)
   const changes = await startChangeWorker(ctx) // push-back deliveries and nudges, outside any request
+  const collector = collectWhenIdle(ctx.inFlight)
 
   return new Promise<number>((resolve) => {
     let stopping = false
@@ -58,6 +60,7 @@ export async function serve(config: Config): Promise<number> {
       // in-flight requests can finish; then wait for the pulls to record their events before the database closes.
       const pulls = stopPulls(db)
       const deliveries = changes.stop() // aborts a running REST delivery; its lease runs out if it cannot record
+      collector.stop()
       await app.stop(false)
       // Handlers of requests whose client left are not waited for by stop(); the database must outlive them too.
       if (!(await ctx.inFlight.settled(IN_FLIGHT_WAIT_MS)))

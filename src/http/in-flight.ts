@@ -7,17 +7,22 @@ export type InFlight = {
   end(request: Request): void
   /** Resolves once no request is being handled, or after `timeoutMs`: true when none was left. */
   settled(timeoutMs: number): Promise<boolean>
+  /** How many requests began, ever; and how many are being handled now. */
+  started(): number
+  handling(): number
 }
 
 export function inFlightRequests(): InFlight {
   const handling = new WeakSet<Request>()
   let count = 0
+  let started = 0
   const waiters: (() => void)[] = []
   return {
     begin(request) {
       if (handling.has(request)) return
       handling.add(request)
       count++
+      started++
     },
     end(request) {
       // Once per request, whichever hook ends it.
@@ -34,5 +39,7 @@ export function inFlightRequests(): InFlight {
       clearTimeout(timer)
       return settled
     },
+    started: () => started,
+    handling: () => count,
   }
 }
