@@ -117,6 +117,19 @@ export function sqliteTransaction<T>(db: Db, body: () => Promise<T>): Promise<T>
   return transaction(native.tx, native.sqlite, scope, body)
 }
 
+/**
+ * A text that differs whenever the database may have changed since it was taken: a commit by another connection or
+ * process (`data_version`) or a row written by this connection (`total_changes()`, which counts rolled-back writes
+ * too). Equal texts mean nothing was written in between, for a read answered from memory instead of the database.
+ * Undefined on PostgreSQL, and while a transaction is open on the connection (what it wrote is not committed yet).
+ */
+export function changeToken(db: Db): string | undefined {
+  const native = natives.get(db)
+  if (!native || native.tx.open || native.sqlite.inTransaction) return undefined
+  const [changes, version] = statementFor(native, 'select total_changes(), data_version from pragma_data_version').values()[0]!
+  return `${version}:${changes}`
+}
+
 /** Closes the connection; its statements go with it. */
 export function closeSqlite(db: Db): void {
   const native = natives.get(db)!

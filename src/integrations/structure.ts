@@ -4,7 +4,8 @@ import { requireUser, type Caller } from '../auth/caller'
 import { finalWrites, type Db, withTx } from '../db/client'
 import { coalesced, type Outcome } from '../db/coalesce'
 import { prepared } from '../db/prepared'
-import { integrations, sites, typeCounters } from '../db/schema'
+import { integrations, sites, typeCounters, type Site } from '../db/schema'
+import { changeToken } from '../db/sqlite'
 import { Invalid, NotFound } from '../http/errors'
 import { canSeeSite } from '../sites/service'
 import { deepFreeze, effectiveTypes, isStale, parseConfig, readConfig, TYPE_KINDS, type IntegrationConfig, type Override } from './config'
@@ -150,8 +151,24 @@ type BuiltView = {
 const VIEWS_KEPT = 10_000
 const views = new Map<number, BuiltView>()
 
+// On SQLite a read finds out whether anything was written since the last one for the integration (changeToken, ~2.5
+// µs) and, if nothing was, answers what that read found (its site for the tenant check, its view) instead of the
+// statement (~12 µs). Per database: the token says nothing about another database's rows.
+type Answered = { token: string; site: Site; built: BuiltView }
+const answered = new WeakMap<Db, Map<number, Answered>>()
+
+const variant = (built: BuiltView) => built.views[isStale(built.config, Date.now()) ? 1 : 0]
+
 /** The integration's content types as the plugin and the admin see them; read-only, shared by every reader. */
 export async function getContentTypes(db: Db, caller: Caller, id: number): Promise<Readonly<ContentTypesView>> {
+  // Taken before the read: a write between the two makes the next token differ, never the other way round.
+  const token = changeToken(db)
+  let byId = answered.get(db)
+  const last = token === undefined ? undefined : byId?.get(id)
+  if (last && last.token === token) {
+    if (!canSeeSite(caller, last.site)) throw new NotFound('Integration')
+    return variant(last.built)
+  }
   const [row] = await contentTypesRow(db).execute({ id })
   if (!row || !canSeeSite(caller, row.site)) throw new NotFound('Integration')
   let built = views.get(id)
@@ -164,7 +181,12 @@ export async function getContentTypes(db: Db, caller: Caller, id: number): Promi
     if (views.size >= VIEWS_KEPT) views.clear()
     views.set(id, built)
   }
-  return built.views[isStale(built.config, Date.now()) ? 1 : 0]
+  if (token !== undefined) {
+    if (!byId) answered.set(db, (byId = new Map()))
+    if (byId.size >= VIEWS_KEPT) byId.clear()
+    byId.set(id, { token, site: row.site, built })
+  }
+  return variant(built)
 }
 
 /** Applies admin overrides; a slug the last structure lacks is a 400 naming its path. Users only. */

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, setSystemTime } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { dbTarget } from '../../src/config'
+import { closeDb, openDb, withTx } from '../../src/db/client'
+import { integrations, sites } from '../../src/db/schema'
 import { STALE_AFTER_MS } from '../../src/integrations/config'
 import { post } from '../content/helpers'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
@@ -96,6 +100,51 @@ describe('GET /integration/integrations/{id}/content-types/', () => {
       setSystemTime()
     }
     expect((await read()).stale).toBe(false)
+  })
+})
+
+// Between writes a read may be answered from what the last read found (on SQLite, see getContentTypes): every write
+// must be seen by the next read, this process's and another connection's (a command beside the server, another node).
+describe('GET …/content-types/ after writes elsewhere', () => {
+  it('sees at once what another connection wrote, moved or deleted, and what this one rolled back', async () => {
+    const owner = await s.user()
+    const site = await s.site(owner.token)
+    const stranger = await s.user()
+    await push(site.integrationId, site.key, seedStructure())
+    const read = (token = site.key) => s.call('GET', path(site.integrationId), { token })
+    expect((await read()).body.data.post_types.post.label).toBe('Posts')
+    expect((await read()).body.data.post_types.post.label).toBe('Posts') // answered again, unchanged
+
+    const other = openDb(dbTarget(s.ctx.config))
+    try {
+      const [stored] = await other.select().from(integrations).where(eq(integrations.id, site.integrationId)).all()
+      const config = JSON.parse(stored!.configJson)
+      config.content_types.post_types.post.label = 'Written elsewhere'
+      await other
+        .update(integrations)
+        .set({ configJson: JSON.stringify(config) })
+        .where(eq(integrations.id, site.integrationId))
+        .run()
+      expect((await read()).body.data.post_types.post.label).toBe('Written elsewhere')
+
+      // This server's own transaction that wrote and rolled back: the next read answers what is stored.
+      await withTx(s.ctx.db, async (tx) => {
+        await tx.update(integrations).set({ configJson: '{}' }).where(eq(integrations.id, site.integrationId)).run()
+        throw new Error('rolled back')
+      }).catch(() => undefined)
+      expect((await read()).body.data.post_types.post.label).toBe('Written elsewhere')
+
+      // The tenant check follows the site: given to another user elsewhere, its owner gets 404, the new one 200.
+      expect((await read(owner.token)).status).toBe(200)
+      await other.update(sites).set({ ownerId: stranger.id }).where(eq(sites.id, site.siteId)).run()
+      expect((await read(owner.token)).status).toBe(404)
+      expect((await read(stranger.token)).status).toBe(200)
+
+      await other.delete(integrations).where(eq(integrations.id, site.integrationId)).run()
+      expect((await read(stranger.token)).status).toBe(404)
+    } finally {
+      await closeDb(other)
+    }
   })
 })
 
