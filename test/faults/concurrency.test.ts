@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli, spawnServer, type ServerProcess } from '../multi-process/serve-process'
+import { runCli, spawnServers, type ServerProcess } from '../multi-process/serve-process'
 import { BUSY, counterMismatches, faultSeed, integrity, markedItem, markedStructure, markedTerm, prng, withDbFile } from './helpers'
 
 const CLIENTS = 64
@@ -30,7 +30,7 @@ const logs: string[] = []
 beforeAll(async () => {
   const created = runCli(['user', 'create', '--email', USER.email, '--password', USER.password, '--admin'], dir)
   if (created.code !== 0) throw new Error(`user create failed: ${created.stderr}`)
-  servers = await Promise.all([spawnServer(dir), spawnServer(dir)])
+  servers = await spawnServers(dir, 2)
   const [a] = servers
   token = (await a!.call('POST', '/api/v1/auth/login/', { body: USER })).body.data.access
   const site = await a!.call('POST', '/api/v1/system/sites/', { token, body: { name: 'Blog', url: 'https://blog.example.com' } })

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TEST_ENGINE, type Res } from '../helpers/server'
-import { runCli, spawnServer, type ServerProcess } from '../multi-process/serve-process'
+import { runCli, spawnServers, type ServerProcess } from '../multi-process/serve-process'
 
 const PUSHES = 100 // 50 to each server
 const PATCHES = 150
@@ -35,7 +35,7 @@ beforeAll(async () => {
   if (!onSqlite) return
   const created = runCli(['user', 'create', '--email', USER.email, '--password', USER.password], dir)
   if (created.code !== 0) throw new Error(`user create failed: ${created.stderr}`)
-  ;[a, b] = await Promise.all([spawnServer(dir), spawnServer(dir)])
+  ;[a, b] = (await spawnServers(dir, 2)) as [ServerProcess, ServerProcess]
   // Set up through both servers: what one writes, the other must see.
   token = (await a.call('POST', '/api/v1/auth/login/', { body: USER })).body.data.access
   const site = await b.call('POST', '/api/v1/system/sites/', { token, body: { name: 'Blog', url: 'https://blog.example.com' } })

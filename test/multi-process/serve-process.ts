@@ -81,3 +81,12 @@ export async function spawnServer(dataDir: string) {
   }
 }
 export type ServerProcess = Awaited<ReturnType<typeof spawnServer>>
+
+/** Starts `count` servers on `dataDir` at once; if any fails to start, kills the ones that did (none is left running). */
+export async function spawnServers(dataDir: string, count: number): Promise<ServerProcess[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => spawnServer(dataDir)))
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  if (!failed) return started.map((s) => (s as PromiseFulfilledResult<ServerProcess>).value)
+  for (const s of started) if (s.status === 'fulfilled') s.value.kill()
+  throw failed.reason
+}
