@@ -266,6 +266,16 @@ describe.skipIf(!onPostgres)('PostgreSQL: pushes planned from the row the node r
     expect(await structureEvents(f.at)).toBe(6)
   }, 30_000)
 
+  it('stores the pushes to one integration asked for in one turn in one statement', async () => {
+    const f = await fresh()
+    await push(f, 'first')
+    const pushes = () => Promise.all(Array.from({ length: 8 }, (_, i) => push(f, `turn${i}`)))
+    expect(await statementsDuring(other, pushes)).toBe(1)
+    expect(await structureEvents(f.at)).toBe(9)
+    const config = await configOf(f)
+    expect(Object.keys(config.content_types.post_types).sort()).toEqual(['only_turn7', 'post'])
+  }, 30_000)
+
   it('refuses a push once the other node deactivated the site, though this node remembers it active', async () => {
     const f = await fresh()
     await push(f, 'before')
