@@ -1,7 +1,8 @@
 // Where a request's CPU goes on PostgreSQL, per request: the node, PostgreSQL (the postmaster and every child:
 // backends, WAL writer, checkpointer) and the load generator, read from /proc. One node on the suite's own PostgreSQL,
 // 8 sites, 8 clients (one per site), 2 s warm-up then 5 s. ROUTE=fleet (update-structure, a site per client; the
-// default), ROUTE=site (update-structure, all 8 clients to the first site) or ROUTE=ct (content-types); ROUNDS rounds,
+// default), ROUTE=site (update-structure, all 8 clients to the first site), ROUTE=ct (content-types, a site per client)
+// or ROUTE=ct-site (content-types, all 8 clients to the first site); ROUNDS rounds,
 // the builds alternating so the host's drift falls on each:
 //   ROUNDS=3 bun bench/pg-cpu.ts /tmp/igny8-before dist/igny8
 import { spawn } from 'node:child_process'
@@ -75,12 +76,12 @@ for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++)
       const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
       const integ = (await (await fetch(`${base}/integration/integrations/?site=${site.data.id}`, { headers })).json()).results[0].id
       targets.push(
-        path === 'ct'
+        path.startsWith('ct')
           ? { url: `${base}/integration/integrations/${integ}/content-types/`, init: { headers } }
           : { url: `${base}/integration/integrations/${integ}/update-structure/`, init: { method: 'POST', headers, body } },
       )
     }
-    if (path === 'site') targets.fill(targets[0]!)
+    if (path === 'site' || path === 'ct-site') targets.fill(targets[0]!)
     await loadSpread(targets, { seconds: 2, concurrency: 8 })
     const pids = pgPids(pg.pid)
     const before = { node: ticks(node.pid!), pg: pids.reduce((s, p) => s + ticks(p), 0), me: ticks(process.pid) }

@@ -142,6 +142,20 @@ const contentTypesRow = (db: Db) =>
       .prepare(),
   )
 
+type ContentTypesRow = Awaited<ReturnType<ReturnType<typeof contentTypesRow>['execute']>>[number]
+
+// On PostgreSQL every read is a round trip, and the plugin, the admin and the pages read the same integration at
+// once: the reads of one integration asked for while one is in flight wait for the next and share it. That read
+// begins after they were asked, so each still sees every write answered before it. SQLite reads without a wait.
+function contentTypesRowOf(db: Db, id: number): Promise<ContentTypesRow | undefined> {
+  const read = async () => (await contentTypesRow(db).execute({ id }))[0]
+  if (db.engine !== 'postgres') return read()
+  return coalesced(db, `integration-read:${id}`, undefined, async (asked) => {
+    const value = await read()
+    return asked.map((): Outcome<ContentTypesRow | undefined> => ({ ok: true, value }))
+  })
+}
+
 // content-types is read far more often than the structure or the counters change: the view is kept per integration,
 // with the two texts it was built from (config_json and the counters as read), and built again when either differs.
 // Only `stale` depends on the time, so both variants are kept, and a read answers the same (frozen) object as the
@@ -175,7 +189,7 @@ export async function getContentTypes(db: Db, caller: Caller, id: number): Promi
     if (!canSeeSite(caller, last.site)) throw new NotFound('Integration')
     return variant(last.built)
   }
-  const [row] = await contentTypesRow(db).execute({ id })
+  const row = await contentTypesRowOf(db, id)
   if (!row || !canSeeSite(caller, row.site)) throw new NotFound('Integration')
   let built = views.get(id)
   if (!built || built.configJson !== row.configJson || built.counters !== row.counters) {

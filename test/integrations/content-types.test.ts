@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, setSystemTime } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { dbTarget } from '../../src/config'
-import { closeDb, openDb, withTx } from '../../src/db/client'
+import { closeDb, openDb, withTx, type Db } from '../../src/db/client'
 import { integrations, sites } from '../../src/db/schema'
+import type { Caller } from '../../src/auth/caller'
+import { NotFound } from '../../src/http/errors'
 import { STALE_AFTER_MS } from '../../src/integrations/config'
+import { getContentTypes } from '../../src/integrations/structure'
 import { post } from '../content/helpers'
-import { seedStructure, startServer, type TestServer } from '../helpers/server'
+import { statementsDuring, wrappingStatements } from '../helpers/pg-statements'
+import { seedStructure, startServer, TEST_ENGINE, type TestServer } from '../helpers/server'
 
 let s: TestServer
 beforeAll(async () => {
@@ -16,6 +20,18 @@ afterAll(() => s.stop(), 30_000)
 const path = (id: number) => `/api/v1/integration/integrations/${id}/content-types/`
 const push = (id: number, token: string, body: unknown) =>
   s.call('POST', `/api/v1/integration/integrations/${id}/update-structure/`, { token, body })
+
+/** Another connection's write: the integration's stored post type relabelled. */
+async function relabelPosts(other: Db, id: number, label: string) {
+  const [stored] = await other.select().from(integrations).where(eq(integrations.id, id)).all()
+  const config = JSON.parse(stored!.configJson)
+  config.content_types.post_types.post.label = label
+  await other
+    .update(integrations)
+    .set({ configJson: JSON.stringify(config) })
+    .where(eq(integrations.id, id))
+    .run()
+}
 
 describe('GET /integration/integrations/{id}/content-types/', () => {
   it('answers empty objects and a null last_structure_fetch before any push', async () => {
@@ -117,14 +133,7 @@ describe('GET …/content-types/ after writes elsewhere', () => {
 
     const other = openDb(dbTarget(s.ctx.config))
     try {
-      const [stored] = await other.select().from(integrations).where(eq(integrations.id, site.integrationId)).all()
-      const config = JSON.parse(stored!.configJson)
-      config.content_types.post_types.post.label = 'Written elsewhere'
-      await other
-        .update(integrations)
-        .set({ configJson: JSON.stringify(config) })
-        .where(eq(integrations.id, site.integrationId))
-        .run()
+      await relabelPosts(other, site.integrationId, 'Written elsewhere')
       expect((await read()).body.data.post_types.post.label).toBe('Written elsewhere')
 
       // This server's own transaction that wrote and rolled back: the next read answers what is stored.
@@ -211,5 +220,64 @@ describe('PATCH /integration/integrations/{id}/content-types/', () => {
     expect(
       (await s.call('PATCH', path(site.integrationId), { token: site.key, body: { post_types: { post: { enabled: false } } } })).status,
     ).toBe(403)
+  })
+})
+
+// On PostgreSQL the reads of one integration asked for while one is in flight wait for the next and share it.
+describe.skipIf(TEST_ENGINE !== 'postgres')('content-types read together on PostgreSQL', () => {
+  const fresh = async () => {
+    const owner = await s.user()
+    const site = await s.site(owner.token)
+    await push(site.integrationId, site.key, seedStructure())
+    const plugin: Caller = { kind: 'apiKey', keyId: site.keyId, siteId: site.siteId }
+    return { site, plugin }
+  }
+  const isContentTypesRead = (args: unknown[]) => String(args[0]).includes('json_agg')
+
+  it('answers the reads asked for while one is in flight with one more statement, each checked for its caller', async () => {
+    const { site, plugin } = await fresh()
+    const strangerSite = await s.site((await s.user()).token)
+    const stranger: Caller = { kind: 'apiKey', keyId: strangerSite.keyId, siteId: strangerSite.siteId }
+    const read = (caller: Caller) => getContentTypes(s.ctx.db, caller, site.integrationId)
+    let answers: PromiseSettledResult<unknown>[] = []
+    const statements = await statementsDuring(s.ctx.db, async () => {
+      answers = await Promise.allSettled([...Array.from({ length: 7 }, () => read(plugin)), read(stranger)])
+    })
+    expect(statements).toBe(2) // the first read alone, then the seven asked for meanwhile
+    const views = answers.slice(0, 7).map((a) => (a.status === 'fulfilled' ? a.value : a.reason))
+    expect(new Set(views).size).toBe(1)
+    expect((views[0] as { post_types: { post: { label: string } } }).post_types.post.label).toBe('Posts')
+    expect(answers[7]!.status === 'rejected' && answers[7]!.reason).toBeInstanceOf(NotFound)
+  })
+
+  it('answers a read asked for after a write committed with what was written, though a read from before is in flight', async () => {
+    const { site, plugin } = await fresh()
+    const other = openDb(dbTarget(s.ctx.config))
+    let arrived!: () => void
+    const firstArrived = new Promise<void>((resolve) => (arrived = resolve))
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let held = false
+    // The first read's rows are kept back once they arrived: its statement ran before the write below.
+    const holdFirst = (unsafe: (...args: unknown[]) => unknown, args: unknown[]) => {
+      const query = unsafe(...args) as { values(): Promise<unknown> }
+      if (held || !isContentTypesRead(args)) return query
+      held = true
+      return { values: () => query.values().then(async (rows) => (arrived(), await gate, rows)) }
+    }
+    const label = (view: unknown) => (view as { post_types: { post: { label: string } } }).post_types.post.label
+    try {
+      await wrappingStatements(s.ctx.db, holdFirst, async () => {
+        const before = getContentTypes(s.ctx.db, plugin, site.integrationId)
+        await firstArrived
+        await relabelPosts(other, site.integrationId, 'Written meanwhile')
+        const after = getContentTypes(s.ctx.db, plugin, site.integrationId)
+        release()
+        expect(label(await before)).toBe('Posts')
+        expect(label(await after)).toBe('Written meanwhile')
+      })
+    } finally {
+      await closeDb(other)
+    }
   })
 })

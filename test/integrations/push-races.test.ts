@@ -15,6 +15,7 @@ import { lockedIntegrationWithSite, updateIntegration } from '../../src/integrat
 import { updateStructureBody } from '../../src/integrations/model'
 import { patchContentTypes, pushStructure } from '../../src/integrations/structure'
 import { Forbidden, NotFound } from '../../src/http/errors'
+import { statementsDuring } from '../helpers/pg-statements'
 import { startServer, TEST_ENGINE, type TestServer } from '../helpers/server'
 
 const onPostgres = TEST_ENGINE === 'postgres'
@@ -222,19 +223,6 @@ describe.skipIf(!onPostgres)('PostgreSQL: a PATCH of an integration deleted mean
 // The node remembers each integration's row (with its and its site's versions) as it last read or wrote it, and plans
 // the next push from that in one statement, which writes only over those versions and reads what it did not store.
 describe.skipIf(!onPostgres)('PostgreSQL: pushes planned from the row the node remembers', () => {
-  /** Statements `db` sends while `run` runs (postgres.js's `unsafe` is what Drizzle sends every query with). */
-  async function statementsDuring(db: Db, run: () => Promise<unknown>): Promise<number> {
-    const client = (db as unknown as { $client: { unsafe: (...args: unknown[]) => unknown } }).$client
-    const unsafe = client.unsafe
-    let n = 0
-    client.unsafe = (...args: unknown[]) => (n++, unsafe.apply(client, args))
-    try {
-      await run()
-    } finally {
-      client.unsafe = unsafe
-    }
-    return n
-  }
   const fresh = async () => {
     const f = await s.site(owner.token)
     return {
