@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import postgres from 'postgres'
 import { startPostgres } from '../test/helpers/postgres'
 import { BENCH_SECRET, BENCH_USER, createBenchAdmin } from './admin'
 import { waitHealthy } from './engines'
@@ -84,13 +85,23 @@ for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++)
     if (path === 'site' || path === 'ct-site') targets.fill(targets[0]!)
     await loadSpread(targets, { seconds: 2, concurrency: 8 })
     const pids = pgPids(pg.pid)
+    // Transactions PostgreSQL committed for the database (each statement outside a transaction is one): its
+    // statistics are flushed by the backends within a second, hence the waits.
+    const stats = postgres(url, { max: 1, onnotice: () => {} })
+    const commits = async () => {
+      await Bun.sleep(1100)
+      return Number((await stats`select xact_commit from pg_stat_database where datname = current_database()`)[0]!.xact_commit)
+    }
+    const commitsBefore = await commits()
     const before = { node: ticks(node.pid!), pg: pids.reduce((s, p) => s + ticks(p), 0), me: ticks(process.pid) }
     const r = await loadSpread(targets, { seconds: 5, concurrency: 8 })
     const pids2 = pgPids(pg.pid)
     const after = { node: ticks(node.pid!), pg: pids2.reduce((s, p) => s + ticks(p), 0), me: ticks(process.pid) }
+    const perCommit = r.requests / ((await commits()) - commitsBefore)
+    await stats.end()
     const us = (k: keyof typeof before) => ((((after[k] - before[k]) / HZ) * 1e6) / r.requests).toFixed(0)
     console.log(
-      `${bin.padEnd(20)} ${path} ${Math.round(r.rps)} req/s p99 ${r.p99.toFixed(1)} busy ${Math.round(r.busy * 100)}%  µs/req: node ${us('node')} pg ${us('pg')} loadgen ${us('me')} errors ${r.errors}`,
+      `${bin.padEnd(20)} ${path} ${Math.round(r.rps)} req/s p99 ${r.p99.toFixed(1)} busy ${Math.round(r.busy * 100)}%  µs/req: node ${us('node')} pg ${us('pg')} loadgen ${us('me')} requests/commit ${perCommit.toFixed(1)} errors ${r.errors}`,
     )
     node.kill('SIGTERM')
     await Bun.sleep(300)
