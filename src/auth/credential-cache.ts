@@ -75,6 +75,12 @@ export async function cachedCredential<T extends object>(db: Db, key: string, lo
   return value
 }
 
+/** Whether credentials resolved now are kept: on SQLite always, on PostgreSQL while the node listens (it starts to). */
+export function credentialsKept(db: Db): boolean {
+  const cache = cacheOf(db)
+  return cache.listener?.listening ?? true
+}
+
 /** Inside a transaction that can revoke credentials: on PostgreSQL, every node hears of it when (and only if) it commits. */
 export async function announceCredentialChange(tx: Db): Promise<void> {
   if (tx.engine === 'postgres') await runSql(tx, sql`select pg_notify(${CHANNEL}, '')`)

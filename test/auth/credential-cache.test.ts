@@ -4,7 +4,7 @@
 // lost LISTEN connection. Both engines.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { cachedCredential, credentialsChanged } from '../../src/auth/credential-cache'
+import { cachedCredential, credentialsChanged, credentialsKept } from '../../src/auth/credential-cache'
 import { allRows, closeDb, openDb, runSql, type Db } from '../../src/db/client'
 import { dbTarget } from '../../src/config'
 import { OPERATOR, setActive, setAdmin } from '../../src/users/service'
@@ -39,10 +39,17 @@ async function refusedAfter(request: () => Promise<{ status: number }>, withinMs
   }
 }
 
-/** A user with a site and key, both used twice so that the server holds them in memory. */
+/**
+ * A user with a site and key, both used twice so that the server holds them in memory: once it keeps credentials at
+ * all (on PostgreSQL its LISTEN may still be connecting, and what was looked up before is dropped when it is).
+ */
 async function cachedOwner(admin = false) {
   const u = await s.user({ admin })
   const site = await s.site(u.token)
+  for (let waited = 0; !credentialsKept(s.db); waited += 10) {
+    if (waited > 10_000) throw new Error('the server does not keep credentials: not listening after 10 s')
+    await Bun.sleep(10)
+  }
   for (let i = 0; i < 2; i++) {
     expect((await contentTypes(site.key, site.integrationId)).status).toBe(200)
     expect((await s.call('GET', '/api/v1/auth/me/', { token: u.token })).status).toBe(200)

@@ -223,31 +223,43 @@ describe('PATCH /integration/integrations/{id}/content-types/', () => {
   })
 })
 
-// On PostgreSQL the reads of one integration asked for while one is in flight wait for the next and share it.
+// On PostgreSQL the reads asked for while one is in flight are read together in one statement.
 describe.skipIf(TEST_ENGINE !== 'postgres')('content-types read together on PostgreSQL', () => {
-  const fresh = async () => {
+  const fresh = async (label = 'Posts') => {
     const owner = await s.user()
     const site = await s.site(owner.token)
-    await push(site.integrationId, site.key, seedStructure())
+    const structure = seedStructure()
+    structure.post_types.post.label = label
+    await push(site.integrationId, site.key, structure)
     const plugin: Caller = { kind: 'apiKey', keyId: site.keyId, siteId: site.siteId }
     return { site, plugin }
   }
   const isContentTypesRead = (args: unknown[]) => String(args[0]).includes('json_agg')
+  const label = (view: unknown) => (view as { post_types: { post: { label: string } } }).post_types.post.label
+  const settled = (answer: PromiseSettledResult<unknown>) => (answer.status === 'fulfilled' ? answer.value : answer.reason)
 
-  it('answers the reads asked for while one is in flight with one more statement, each checked for its caller', async () => {
-    const { site, plugin } = await fresh()
-    const strangerSite = await s.site((await s.user()).token)
-    const stranger: Caller = { kind: 'apiKey', keyId: strangerSite.keyId, siteId: strangerSite.siteId }
-    const read = (caller: Caller) => getContentTypes(s.ctx.db, caller, site.integrationId)
-    let answers: PromiseSettledResult<unknown>[] = []
+  it('answers the reads asked for while one is in flight with one statement, each its own integration and caller', async () => {
+    const a = await fresh('Posts of A')
+    const b = await fresh('Posts of B')
+    const read = (caller: Caller, id: number) => getContentTypes(s.ctx.db, caller, id)
+    let answers: unknown[] = []
     const statements = await statementsDuring(s.ctx.db, async () => {
-      answers = await Promise.allSettled([...Array.from({ length: 7 }, () => read(plugin)), read(stranger)])
+      const asked = [
+        read(a.plugin, a.site.integrationId), // alone: nothing is in flight yet
+        ...Array.from({ length: 3 }, () => read(a.plugin, a.site.integrationId)),
+        ...Array.from({ length: 3 }, () => read(b.plugin, b.site.integrationId)),
+        read(b.plugin, a.site.integrationId), // another site's key: as if A did not exist
+        read(a.plugin, 999_999_999), // no such integration
+      ]
+      answers = (await Promise.allSettled(asked)).map(settled)
     })
-    expect(statements).toBe(2) // the first read alone, then the seven asked for meanwhile
-    const views = answers.slice(0, 7).map((a) => (a.status === 'fulfilled' ? a.value : a.reason))
-    expect(new Set(views).size).toBe(1)
-    expect((views[0] as { post_types: { post: { label: string } } }).post_types.post.label).toBe('Posts')
-    expect(answers[7]!.status === 'rejected' && answers[7]!.reason).toBeInstanceOf(NotFound)
+    expect(statements).toBe(2)
+    expect(new Set(answers.slice(0, 4)).size).toBe(1)
+    expect(new Set(answers.slice(4, 7)).size).toBe(1)
+    expect(label(answers[0])).toBe('Posts of A')
+    expect(label(answers[4])).toBe('Posts of B')
+    expect(answers[7]).toBeInstanceOf(NotFound)
+    expect(answers[8]).toBeInstanceOf(NotFound)
   })
 
   it('answers a read asked for after a write committed with what was written, though a read from before is in flight', async () => {
@@ -265,7 +277,6 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('content-types read together on Post
       held = true
       return { values: () => query.values().then(async (rows) => (arrived(), await gate, rows)) }
     }
-    const label = (view: unknown) => (view as { post_types: { post: { label: string } } }).post_types.post.label
     try {
       await wrappingStatements(s.ctx.db, holdFirst, async () => {
         const before = getContentTypes(s.ctx.db, plugin, site.integrationId)
