@@ -22,3 +22,15 @@ export function createBenchAdmin(bin: string, dataDir: string, dbArgs: string[] 
   ])
   if (created.status !== 0) throw new Error(`user create failed: ${created.stderr}`)
 }
+
+/** POSTs JSON to `base` + path, with a bearer token when given; answers the parsed body. */
+export const jsonPoster =
+  (base: string) =>
+  async (path: string, token: string | null, body: unknown): Promise<any> =>
+    (
+      await fetch(base + path, {
+        method: 'POST',
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json()

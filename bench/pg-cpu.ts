@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { startPostgres } from '../test/helpers/postgres'
-import { BENCH_SECRET, BENCH_USER, createBenchAdmin } from './admin'
+import { BENCH_SECRET, BENCH_USER, createBenchAdmin, jsonPoster } from './admin'
 import { waitHealthy } from './engines'
 import { loadSpread } from './load'
 
@@ -53,14 +53,7 @@ for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++)
     )
     const base = `http://127.0.0.1:${port}/api/v1`
     await waitHealthy(base)
-    const post = async (p: string, token: string | null, body: unknown) =>
-      (
-        await fetch(base + p, {
-          method: 'POST',
-          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json()
+    const post = jsonPoster(base)
     const access = (await post('/auth/login/', null, BENCH_USER)).data.access
     const structure = {
       post_types: { post: { label: 'Posts', count: 5, fetch_limit: 5 }, page: { label: 'Pages', count: 10, fetch_limit: 100 } },

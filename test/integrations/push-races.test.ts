@@ -5,7 +5,7 @@
 // other node deletes meanwhile answers 404, not 500. A second handle on the same database stands for the other node.
 // On SQLite one writer at a time excludes all this, and test/integrations/concurrency.test.ts runs its two processes
 // on one file; two handles in one process would wait on each other synchronously there.
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, it, setSystemTime } from 'bun:test'
 import { eq, sql } from 'drizzle-orm'
 import type { Caller } from '../../src/auth/caller'
 import { dbTarget } from '../../src/config'
@@ -13,9 +13,9 @@ import { allRows, closeDb, openDb, withTx, type Db } from '../../src/db/client'
 import { integrations, users } from '../../src/db/schema'
 import { lockedIntegrationWithSite, updateIntegration } from '../../src/integrations/service'
 import { updateStructureBody } from '../../src/integrations/model'
-import { patchContentTypes, pushStructure } from '../../src/integrations/structure'
+import { CONTENDED_MS, patchContentTypes, pushStructure } from '../../src/integrations/structure'
 import { Forbidden, NotFound } from '../../src/http/errors'
-import { statementsDuring } from '../helpers/pg-statements'
+import { statementsDuring, wrappingStatements } from '../helpers/pg-statements'
 import { startServer, TEST_ENGINE, type TestServer } from '../helpers/server'
 
 const onPostgres = TEST_ENGINE === 'postgres'
@@ -295,5 +295,45 @@ describe.skipIf(!onPostgres)('PostgreSQL: pushes planned from the row the node r
     await s.ctx.db.delete(integrations).where(eq(integrations.id, f.integrationId)).run()
     const refused = await refusalOf(push(f, 'after'))
     expect(refused).toBeInstanceOf(NotFound)
+  }, 30_000)
+
+  it('goes straight to the lock for a while once other writers kept changing the row under every try', async () => {
+    const f = await fresh()
+    await push(f, 'first')
+    // Before each of this node's unlocked stores, the other node writes the row: every try meets a changed version.
+    let interfering = true
+    let unlockedStores = 0
+    const interfere = (unsafe: (...args: unknown[]) => unknown, args: unknown[]) => {
+      if (!String(args[0]).includes('"stored".version')) return unsafe(...args)
+      unlockedStores++
+      return {
+        values: async () => {
+          if (interfering) {
+            const at = new Date().toISOString()
+            await s.ctx.db.update(integrations).set({ updatedAt: at }).where(eq(integrations.id, f.integrationId)).run()
+          }
+          return (unsafe(...args) as { values(): Promise<unknown> }).values()
+        },
+      }
+    }
+    const pushCounting = async (marker: string) => {
+      unlockedStores = 0
+      await wrappingStatements(other, interfere, () => push(f, marker))
+      return unlockedStores
+    }
+    expect(await pushCounting('contended')).toBe(4) // four conflicts, then stored under the lock
+    expect((await configOf(f)).content_types.post_types.post.label).toBe('Posts contended')
+    interfering = false
+    expect(await pushCounting('next')).toBe(0) // straight to the lock
+    expect((await configOf(f)).content_types.post_types.post.label).toBe('Posts next')
+    setSystemTime(new Date(Date.now() + CONTENDED_MS + 1))
+    try {
+      // Unlocked again: the row remembered is the one before the locked stores, so one try over it, one over the read.
+      expect(await pushCounting('later')).toBe(2)
+    } finally {
+      setSystemTime()
+    }
+    expect((await configOf(f)).content_types.post_types.post.label).toBe('Posts later')
+    expect(await structureEvents(f.at)).toBe(4)
   }, 30_000)
 })
