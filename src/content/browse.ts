@@ -6,7 +6,7 @@ import type { Db } from '../db/client'
 import { NotFound } from '../http/errors'
 import type { TypeKind } from '../integrations/config'
 import { getVisibleIntegration } from '../integrations/service'
-import { getContentTypes } from '../integrations/structure'
+import { getContentTypes } from '../integrations/content-types'
 import { siteContext } from '../sites/overview'
 import { listContent, listTerms, statusCountsOf, termNames } from './listing'
 

@@ -18,7 +18,8 @@ import {
   updateStructureBody,
 } from './model'
 import * as service from './service'
-import { getContentTypes, patchContentTypes, pushStructure } from './structure'
+import { getContentTypes } from './content-types'
+import { patchContentTypes, pushStructure } from './structure'
 
 // Documented answers: the success shape, and the error envelope under each status the route can refuse with.
 const response = {

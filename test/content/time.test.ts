@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { readContentTypes } from '../../src/integrations/structure'
+import { readContentTypes } from '../../src/integrations/content-types'
 import { parseConfig, STALE_AFTER_MS } from '../../src/integrations/config'
 import { seedStructure, startServer, type TestServer } from '../helpers/server'
 import { connectedSite, post } from './helpers'

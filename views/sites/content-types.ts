@@ -3,7 +3,7 @@
 // and swaps itself (hx-target="this"); without JavaScript the Save button posts and redirects back.
 // A card with synced rows links to them: GET on the card's own URL.
 import type { SiteContext } from '../../src/sites/overview'
-import type { readContentTypes } from '../../src/integrations/structure'
+import type { readContentTypes } from '../../src/integrations/content-types'
 import type { serializeEvent } from '../../src/sync-log/service'
 import { html, type Html } from '../../src/http/html'
 import { alert, badge, csrfField, notice, utc } from '../components'
