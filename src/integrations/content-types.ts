@@ -1,6 +1,6 @@
 // The content-types read: the plugin's structure with admin overrides applied and the synced counts, as the plugin,
 // the admin and the pages see it. The most frequent read of all, so kept in memory between changes.
-import { eq, sql } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Caller } from '../auth/caller'
 import type { Db } from '../db/client'
 import { coalesced, type Outcome } from '../db/coalesce'
@@ -65,28 +65,24 @@ const countersJson = (engine: Db['engine']) =>
 
 // content-types is the most frequent read: the integration, its site (for the tenant check) and the counters in one
 // statement. On PostgreSQL that is one round trip instead of two; on SQLite (with parameters that keep the plan,
-// see withStablePlans) ~20 µs against ~30 µs for two lookups and their row mapping.
+// see withStablePlans) ~20 µs against ~30 µs for two lookups and their row mapping. `where` picks the integrations.
+const contentTypesQuery = (d: Db, where: SQL) =>
+  d
+    .select({ id: integrations.id, configJson: integrations.configJson, site: sites, counters: countersJson(d.engine) })
+    .from(integrations)
+    .innerJoin(sites, eq(sites.id, integrations.siteId))
+    .where(where)
+    .prepare()
+
 const contentTypesRow = (db: Db) =>
-  prepared(db, 'integrations.contentTypes', (d) =>
-    d
-      .select({ configJson: integrations.configJson, site: sites, counters: countersJson(d.engine) })
-      .from(integrations)
-      .innerJoin(sites, eq(sites.id, integrations.siteId))
-      .where(eq(integrations.id, sql.placeholder('id')))
-      .prepare(),
-  )
+  prepared(db, 'integrations.contentTypes', (d) => contentTypesQuery(d, eq(integrations.id, sql.placeholder('id'))))
 
 type ContentTypesRow = Awaited<ReturnType<ReturnType<typeof contentTypesRow>['execute']>>[number]
 
 // The same read for many integrations at once (PostgreSQL): `ids` is a JSON array.
 const contentTypesRows = (db: Db) =>
   prepared(db, 'integrations.contentTypesMany', (d) =>
-    d
-      .select({ id: integrations.id, configJson: integrations.configJson, site: sites, counters: countersJson(d.engine) })
-      .from(integrations)
-      .innerJoin(sites, eq(sites.id, integrations.siteId))
-      .where(sql`${integrations.id} in (select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)::bigint)`)
-      .prepare(),
+    contentTypesQuery(d, sql`${integrations.id} in (select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)::bigint)`),
   )
 
 // On PostgreSQL every read is a round trip, and a fleet's plugins, the admin and the pages read at once: the reads
