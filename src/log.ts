@@ -9,19 +9,53 @@ export type Logger = {
   error(msg: string, fields?: Record<string, unknown>): void
 }
 
-const toStdout = (line: string) => {
-  process.stdout.write(line + '\n')
+/** Past this many characters waiting, lines go out at once instead of at the end of the turn. */
+export const BATCH_LIMIT = 64 * 1024
+
+/**
+ * Gathers the lines written during one turn of the event loop and hands them to `write` as one text after it (or at
+ * once past BATCH_LIMIT). At the default level every request logs a line, and a write of its own per line cost each
+ * request 2–3 µs (docs/PERFORMANCE.md). `flush` writes what waits, for when the process is about to end.
+ */
+export function lineBatcher(write: (text: string) => void) {
+  let pending = ''
+  const flush = () => {
+    if (pending === '') return
+    const text = pending
+    pending = ''
+    write(text)
+  }
+  return {
+    line(line: string) {
+      if (pending === '') setImmediate(flush)
+      pending += line + '\n'
+      if (pending.length > BATCH_LIMIT) flush()
+    },
+    flush,
+  }
 }
-// A closed stdout (EPIPE, e.g. piped into `head`) reports asynchronously; without a listener it would crash the server.
-let stdoutGuarded = false
-const guardStdout = () => {
-  if (!stdoutGuarded) process.stdout.on('error', () => {})
-  stdoutGuarded = true
+
+let stdoutBatch: ReturnType<typeof lineBatcher> | undefined
+/** The process's stdout lines, batched per turn; what waits is written synchronously when the process exits. */
+function stdoutLines() {
+  if (stdoutBatch) return stdoutBatch
+  // A closed stdout (EPIPE, e.g. piped into `head`) reports asynchronously; without a listener it would crash the server.
+  process.stdout.on('error', () => {})
+  const batch = (stdoutBatch = lineBatcher((text) => {
+    try {
+      process.stdout.write(text)
+    } catch {
+      // A closed stdout must not take the server down with it; the lines are lost, the requests are not.
+    }
+  }))
+  // process.exit() and a crash skip the turn's end: the lines still waiting go out before the process ends.
+  process.once('exit', batch.flush)
+  return batch
 }
+const toStdout = (line: string) => stdoutLines().line(line)
 
 /** A logger writing JSON lines at or above `min`; `write` is swappable for tests. */
 export function createLogger(min: Level = 'info', write: (line: string) => void = toStdout): Logger {
-  if (write === toStdout) guardStdout()
   const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (order[level] < order[min]) return
     const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })
