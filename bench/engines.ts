@@ -1,7 +1,7 @@
 // SQLite against PostgreSQL in one run (issue 12): `dist/igny8` on the embedded SQLite, on PostgreSQL with one node,
 // and on PostgreSQL with two nodes sharing the load. For each: content-types and update-structure requests/s and p99
-// (closed loop, BENCH_CONCURRENCY clients for BENCH_SECONDS), and sync-content ingest items/s (batches of 1,000 items,
-// three term ids each, two in flight). PostgreSQL is the suite's own (test/helpers/postgres.ts: Debian's server,
+// (Debian's wrk, BENCH_CONNECTIONS connections split evenly among the nodes, one wrk per node, for BENCH_SECONDS after
+// a warm-up), and sync-content ingest items/s (batches of 1,000 items, three term ids each, two in flight). PostgreSQL is the suite's own (test/helpers/postgres.ts: Debian's server,
 // loopback, an unprivileged user, default durability settings), or the operator's with `--database-url URL` (the URL's
 // user creates and drops the bench's own databases). Run alone: `npm run bench -- --only engines [--database-url URL]`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -11,17 +11,20 @@ import { join } from 'node:path'
 import postgres from 'postgres'
 import { startPostgres, type PgServer } from '../test/helpers/postgres'
 import { BENCH_SECRET, BENCH_USER, createBenchAdmin } from './admin'
-import { benchItem, loadSpread as spread, type LoadResult } from './load'
+import { benchItem } from './load'
+import { ensureWrk, runWrkSpread, type SpreadResult, type WrkNode, type WrkRequest } from './wrk'
 
 const root = join(import.meta.dir, '..')
 // BENCH_BIN: another build to measure (then nothing is built), e.g. to compare two commits run after run.
 const bin = process.env.BENCH_BIN ?? join(root, 'dist/igny8')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
+/** Sites of the fleet row: one per connection, as when many sites push their structure at once. */
+const FLEET_SITES = CONNECTIONS
 const ITEMS = Number(process.env.BENCH_ENGINE_ITEMS ?? 50_000)
 
 type Setup = { label: string; databaseUrl?: string; nodes: number }
-type Row = { label: string; ct: LoadResult; push: LoadResult; fleetPush: LoadResult; ingest: number }
+type Row = { label: string; ct: SpreadResult; push: SpreadResult; fleetPush: SpreadResult; ingest: number }
 
 /** Waits for `base`/health/ to answer 2xx (15 s at most). */
 export async function waitHealthy(base: string) {
@@ -91,9 +94,9 @@ async function measure(setup: Setup): Promise<Row> {
       return { integration, headers }
     }
     const { integration, headers } = await newSite(0)
-    // A fleet: one site per client, as when many sites push their structure at once (the daily job, after an outage).
+    // A fleet: one site per connection, as when many sites push their structure at once (the daily job, after an outage).
     const fleet = [] as Awaited<ReturnType<typeof newSite>>[]
-    for (let n = 1; n <= CONCURRENCY; n++) fleet.push(await newSite(n))
+    for (let n = 1; n <= FLEET_SITES; n++) fleet.push(await newSite(n))
 
     // Ingest: two batches in flight, alternating nodes.
     let sent = 0
@@ -113,19 +116,24 @@ async function measure(setup: Setup): Promise<Row> {
         if (!a.success || a.data.created !== 1000) throw new Error(`${setup.label}: ingest failed: ${JSON.stringify(a).slice(0, 300)}`)
       sent += 2000
     }
-    const targets = (path: string, init: RequestInit) =>
-      bases.map((b) => ({ url: `${b}/integration/integrations/${integration}${path}`, init }))
-    const ctTargets = targets('/content-types/', { headers })
-    const opts = { seconds: SECONDS, concurrency: CONCURRENCY }
-    await spread(ctTargets, opts) // warm-up (JIT, statement caches, connection pools)
-    const ct = await spread(ctTargets, opts)
-    const push = await spread(targets('/update-structure/', { method: 'POST', headers, body: pushBody }), opts)
-    // Client i pushes site i through node i mod nodes.
-    const fleetTargets = fleet.map((f, i) => ({
-      url: `${bases[i % bases.length]}/integration/integrations/${f.integration}/update-structure/`,
-      init: { method: 'POST', headers: f.headers, body: pushBody },
-    }))
-    const fleetPush = await spread(fleetTargets, opts)
+    // wrk takes the node's origin and paths under it.
+    const origins = bases.map((b) => new URL(b).origin)
+    const api = new URL(bases[0]!).pathname
+    const everyNode = (request: WrkRequest): WrkNode[] => origins.map((base) => ({ base, requests: [request] }))
+    const ctNodes = everyNode({ path: `${api}/integration/integrations/${integration}/content-types/`, headers })
+    const pushOf = (site: { integration: number; headers: Record<string, string> }): WrkRequest => ({
+      path: `${api}/integration/integrations/${site.integration}/update-structure/`,
+      method: 'POST',
+      headers: site.headers,
+      body: pushBody,
+    })
+    const opts = { seconds: SECONDS, connections: CONNECTIONS }
+    await runWrkSpread(ctNodes, { ...opts, seconds: 2 }) // warm-up (JIT, statement caches, connection pools)
+    const ct = await runWrkSpread(ctNodes, opts)
+    const push = await runWrkSpread(everyNode(pushOf({ integration, headers })), opts)
+    // Site j is pushed through node j mod nodes; each node's wrk sends its sites' pushes in turn.
+    const fleetNodes = origins.map((base, n) => ({ base, requests: fleet.filter((_, j) => j % origins.length === n).map(pushOf) }))
+    const fleetPush = await runWrkSpread(fleetNodes, opts)
     return { label: setup.label, ct, push, fleetPush, ingest: sent / seconds }
   } finally {
     for (const n of nodes) n.kill('SIGTERM')
@@ -156,6 +164,7 @@ async function externalPostgres(url: string): Promise<Pick<PgServer, 'createData
 
 /** `databaseUrl`: an operator's PostgreSQL to measure (its user creates and drops the bench's databases); else the suite's own. */
 export async function benchEngines(databaseUrl?: string): Promise<void> {
+  ensureWrk()
   const pg = databaseUrl ? await externalPostgres(databaseUrl) : await startPostgres()
   try {
     const rows: Row[] = []
@@ -166,10 +175,10 @@ export async function benchEngines(databaseUrl?: string): Promise<void> {
     const r = (n: number) => Math.round(n).toLocaleString('en')
     const pc = (n: number) => `${Math.round(n * 100)} %`
     console.log(
-      `\nEngines (${CONCURRENCY} clients, ${SECONDS} s per row, ${ITEMS.toLocaleString('en')} items ingested first, loopback, ${navigator.hardwareConcurrency} cores)`,
+      `\nEngines (wrk, ${CONNECTIONS} connections split among the nodes, ${SECONDS} s per row, ${FLEET_SITES} sites in the fleet row, ${ITEMS.toLocaleString('en')} items ingested first, loopback, ${navigator.hardwareConcurrency} cores)`,
     )
     console.log(
-      '| setup | content-types req/s | p99 ms | CPU busy | update-structure, one site req/s | p99 ms | CPU busy | update-structure, a site per client req/s | p99 ms | CPU busy | ingest items/s | errors |\n' +
+      '| setup | content-types req/s | p99 ms | CPU busy | update-structure, one site req/s | p99 ms | CPU busy | update-structure, a fleet req/s | p99 ms | CPU busy | ingest items/s | errors |\n' +
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     )
     for (const x of rows)
@@ -178,10 +187,12 @@ export async function benchEngines(databaseUrl?: string): Promise<void> {
       )
     const [lite, one, two] = rows as [Row, Row, Row]
     const ratios = (a: Row, b: Row) =>
-      `content-types ${f(a.ct.rps / b.ct.rps)}×, update-structure one site ${f(a.push.rps / b.push.rps)}×, a site per client ${f(a.fleetPush.rps / b.fleetPush.rps)}×`
+      `content-types ${f(a.ct.rps / b.ct.rps)}×, update-structure one site ${f(a.push.rps / b.push.rps)}×, a fleet ${f(a.fleetPush.rps / b.fleetPush.rps)}×`
     console.log(`\nPostgreSQL one node / SQLite: ${ratios(one, lite)} (target ≥ 0.5×)`)
     console.log(`PostgreSQL two nodes / one: ${ratios(two, one)} (target > 1×)`)
-    console.log('CPU busy: the whole machine (every core, every process: database, nodes and load generator) during the row.')
+    console.log(
+      'CPU busy: the whole machine (every core, every process: database, nodes and wrk) during the row. p99 with two nodes: the higher of the two wrk runs.',
+    )
   } finally {
     await pg.stop()
   }

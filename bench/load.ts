@@ -40,7 +40,8 @@ export async function loadSpread(targets: { url: string; init: RequestInit }[], 
 }
 
 /** The whole machine's CPU time from /proc/stat (every core, every process): how busy the load left it. */
-function machineCpu(): { busy: number; total: number } {
+/** CPU jiffies of the whole machine (every core, every process), busy and in all, from /proc/stat. */
+export function machineCpu(): { busy: number; total: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
   const total = fields.reduce((a, b) => a + b, 0)
   const idle = fields[3]! + fields[4]! // idle + iowait

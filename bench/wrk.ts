@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { machineCpu } from './load'
 
 export const WRK = '/usr/bin/wrk'
 
@@ -93,4 +94,70 @@ export function parseWrk(out: string): Omit<WrkResult, 'command' | 'output'> {
   }
   if (!Number.isFinite(result.rps) || !Number.isFinite(result.p99)) throw new Error(`cannot parse wrk output:\n${out}`)
   return result
+}
+
+/** One request of a rotation: a path on the node's base URL, its headers and body. */
+export type WrkRequest = { path: string; method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }
+/** What one node's wrk is given: the node's base URL (scheme, host, port) and the requests it sends in turn. */
+export type WrkNode = { base: string; requests: WrkRequest[] }
+export type SpreadResult = { rps: number; p99: number; errors: number; busy: number; commands: string[] }
+
+/** A Lua script whose connections send `requests` in turn (request k of the run is requests[k mod n]). */
+function rotationScript(requests: WrkRequest[]): string {
+  const entries = requests.map((r) => {
+    const headers = Object.entries(r.headers)
+      .map(([k, v]) => `[ ${lua(k)} ] = ${lua(v)}`)
+      .join(', ')
+    return `wrk.format(${lua(r.method ?? 'GET')}, ${lua(r.path)}, { ${headers} }${r.body === undefined ? '' : `, ${lua(r.body)}`})`
+  })
+  return [
+    'local requests, k = {}, 0',
+    `init = function() requests = { ${entries.join(',\n  ')} } end`,
+    'request = function() k = k % #requests + 1 return requests[k] end',
+    '',
+  ].join('\n')
+}
+
+/**
+ * One wrk per node, all at once (not pinned: nodes, database and wrk share the machine), `connections` split evenly
+ * among them: for requests/s summed over nodes of one database. p99 is the highest of the nodes' (wrk's histograms
+ * cannot be merged); busy is the whole machine's CPU share during the run.
+ */
+export async function runWrkSpread(nodes: WrkNode[], o: { seconds: number; connections: number }): Promise<SpreadResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'igny8-wrk-'))
+  try {
+    const runs = nodes.map((node, i) => {
+      const script = join(dir, `node${i}.lua`)
+      writeFileSync(script, rotationScript(node.requests))
+      const args = [
+        '-t1',
+        `-c${Math.max(1, Math.round(o.connections / nodes.length))}`,
+        `-d${o.seconds}s`,
+        '--latency',
+        '-s',
+        script,
+        node.base,
+      ]
+      return { args, script }
+    })
+    const cpu0 = machineCpu()
+    const outputs = await Promise.all(
+      runs.map(async ({ args }) => {
+        const proc = Bun.spawn([WRK, ...args], { stdout: 'pipe', stderr: 'pipe', timeout: (o.seconds + 30) * 1000 })
+        const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+        if (code !== 0 || stderr.trim()) throw new Error(`wrk failed (exit ${code}): ${stderr}${stdout}`)
+        return parseWrk(stdout)
+      }),
+    )
+    const cpu1 = machineCpu()
+    return {
+      rps: outputs.reduce((sum, r) => sum + r.rps, 0),
+      p99: Math.max(...outputs.map((r) => r.p99)),
+      errors: outputs.reduce((sum, r) => sum + r.errors, 0),
+      busy: (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total),
+      commands: runs.map(({ args, script }) => `wrk ${args.join(' ').replace(script, 'rotation.lua')}`),
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
