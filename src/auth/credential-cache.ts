@@ -4,7 +4,8 @@
 // or a deactivated user through until then, so entries are dropped by the revoking write itself:
 // - in this process, right after its transaction commits (`credentialsChanged`);
 // - in another process on SQLite, on its next lookup: `PRAGMA data_version` changes when another connection commits
-//   (e.g. `igny8 user set-password` beside the server), and is checked on every lookup;
+//   (e.g. `igny8 user set-password` beside the server). Every lookup checks it, unless no connection has committed
+//   at all since the last check (changeToken: the WAL-index header, read from memory without a statement);
 // - on the other PostgreSQL nodes within milliseconds: a NOTIFY sent inside the revoking transaction (so it goes out
 //   exactly when that commits) reaches every node's LISTEN (src/db/postgres.ts, with a heartbeat). A node that is not
 //   listening (its connection dropped, PostgreSQL restarting) caches nothing.
@@ -12,7 +13,7 @@
 import { sql } from 'drizzle-orm'
 import { runSql, type Db } from '../db/client'
 import { listenPg, type PgListener } from '../db/postgres'
-import { sqliteOf } from '../db/sqlite'
+import { changeToken, sqliteOf } from '../db/sqlite'
 
 const CHANNEL = 'igny8_credentials'
 /** A bound on memory (a fleet's keys and its admins); when full, the cache starts afresh. */
@@ -25,8 +26,9 @@ type Cache = {
   entries: Map<string, Entry>
   /** Bumped at every drop: a lookup that began before one must not store what it read. */
   generation: number
-  /** SQLite: the data_version last seen. */
+  /** SQLite: the data_version last seen, and the change token taken just before it was read. */
   dataVersion?: number
+  changeToken?: string
   /** PostgreSQL: the node's LISTEN. */
   listener?: PgListener
 }
@@ -51,6 +53,10 @@ function cacheOf(db: Db): Cache {
 /** False when entries cannot be trusted to hear of a revocation; on SQLite, first drops them if another process wrote. */
 function usable(db: Db, cache: Cache): boolean {
   if (cache.listener) return cache.listener.listening
+  // Taken before data_version: a commit between the two changes the next token, so it is looked for again then.
+  const token = changeToken(db)
+  if (token !== undefined && token === cache.changeToken) return true
+  cache.changeToken = token
   const version = (sqliteOf(db).query('PRAGMA data_version').get() as { data_version: number }).data_version
   if (version !== cache.dataVersion) {
     drop(cache)
