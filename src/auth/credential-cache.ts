@@ -5,7 +5,7 @@
 // - in this process, right after its transaction commits (`credentialsChanged`);
 // - in another process on SQLite, on its next lookup: `PRAGMA data_version` changes when another connection commits
 //   (e.g. `igny8 user set-password` beside the server). Every lookup checks it, unless no connection has committed
-//   at all since the last check (changeToken: the WAL-index header, read from memory without a statement);
+//   at all since the last check (changeToken: the WAL-index header, read from the -shm file without a statement);
 // - on the other PostgreSQL nodes within milliseconds: a NOTIFY sent inside the revoking transaction (so it goes out
 //   exactly when that commits) reaches every node's LISTEN (src/db/postgres.ts, with a heartbeat). A node that is not
 //   listening (its connection dropped, PostgreSQL restarting) caches nothing.
