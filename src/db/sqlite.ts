@@ -158,8 +158,10 @@ function commitsSeen(native: Native): string | undefined {
 
 function openWalIndex(sqlite: Database): WalIndex | null {
   if (!sqlite.filename || sqlite.filename === ':memory:') return null
-  // A database that could not switch to WAL (or an -shm file left from before) has no header to trust.
+  // A database that could not switch to WAL, or one whose WAL-index lives in the process's memory (exclusive locking),
+  // has no header in the file to trust (an -shm file there would be one left from before).
   if ((sqlite.query('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode !== 'wal') return null
+  if ((sqlite.query('PRAGMA locking_mode').get() as { locking_mode: string }).locking_mode !== 'normal') return null
   try {
     // Read-only, and kept open until the connection closes: closing any descriptor of the file would drop the locks
     // SQLite holds on it for this process (POSIX locks belong to the process), which is also why it is not mapped

@@ -115,3 +115,16 @@ describe('reading the WAL-index header', () => {
     closeSqlite(db)
   })
 })
+
+describe('changeToken with exclusive locking', () => {
+  it('does not trust an -shm file SQLite no longer writes, and still sees every write', () => {
+    const { db } = fileDb()
+    sqliteOf(db).exec('PRAGMA locking_mode = EXCLUSIVE')
+    sqliteOf(db).exec('insert into t values (1)') // the WAL-index now lives in this process's memory
+    const before = changeToken(db)!
+    expect(before.split(':')).toHaveLength(2)
+    sqliteOf(db).exec('insert into t values (2)')
+    expect(changeToken(db)).not.toBe(before)
+    closeSqlite(db)
+  })
+})
