@@ -1,4 +1,5 @@
-// Text imports (`with { type: 'text' }`) of assets embedded at build time.
+// Imports of assets embedded at build time: their text (`with { type: 'text' }`), or the path to read them from
+// (`with { type: 'file' }`, the Swagger UI assets).
 declare module '*.sql' {
   const text: string
   export default text

@@ -1,6 +1,6 @@
 // The compiled executable end to end: CLI behaviour, then the seeds' plugin flow over real HTTP, then a clean SIGTERM.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
@@ -236,6 +236,16 @@ describe('the plugin flow against igny8 serve', () => {
     expect((await call('GET', '/api/v1/no-such-route/')).status).toBe(404)
     expect(requestIds.length).toBeGreaterThanOrEqual(11)
     expect(new Set(requestIds).size).toBe(requestIds.length)
+  })
+
+  it('serves the docs assets from the files embedded in the executable, byte for byte', async () => {
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+      const res = await fetch(`${base}/api/v1/docs/assets/${file}`)
+      expect(res.status).toBe(200)
+      expect(
+        Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(import.meta.dir, '..', '..', 'node_modules/swagger-ui-dist', file))),
+      ).toBe(true)
+    }
   })
 
   /** How many descriptors of the server hold its database file open (one per connection). */
