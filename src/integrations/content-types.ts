@@ -117,9 +117,10 @@ type BuiltView = {
 const VIEWS_KEPT = 10_000
 const views = new Map<number, BuiltView>()
 
-// On SQLite a read finds out whether anything was written since the last one for the integration (changeToken, ~2.5
-// µs) and, if nothing was, answers what that read found (its site for the tenant check, its view) instead of the
-// statement (~12 µs). Per database: the token says nothing about another database's rows.
+// On SQLite a read finds out whether anything was committed since the last one for the integration (changeToken: the
+// WAL-index header, one pread of ~0.7 µs) and, if nothing was, answers what that read found (its site for the tenant
+// check, its view) instead of the statement (~12 µs). Per database: the token says nothing about another database's
+// rows.
 type Answered = { token: string; site: Site; built: BuiltView }
 const answered = new WeakMap<Db, Map<number, Answered>>()
 
